@@ -1,0 +1,642 @@
+"""The FastAPI app: a JSON API and HTML pages rendered from the same store query results.
+
+Each route makes one read call on the store and gets a plain dict; ``/api/...`` returns it
+as JSON, the page routes render it with Jinja2 (autoescape on), and ``?_format=json`` on a
+page returns the very dict the page was rendered from.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from sitrep import web
+from sitrep.api import schemas, views
+from sitrep.api.security import (
+    SecurityHeadersMiddleware,
+    bearer_token,
+    security_headers,
+    token_matches,
+    validate_tile_url,
+)
+from sitrep.models import Report
+
+log = logging.getLogger("sitrep.api")
+
+MAX_PAGE = 500
+MAX_MAP_ITEMS = 2000
+MAX_INGEST_BYTES = 20 * 1024 * 1024
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": schemas.ErrorOut, "description": "A filter or query is malformed."},
+    422: {"model": schemas.ErrorOut, "description": "A parameter fails validation."},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": schemas.ErrorOut, "description": "No such item."},
+    **ERRORS,
+}
+
+
+# ---------------------------------------------------------------- query parameters
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, values: Any) -> Any:
+        # HTML forms send empty fields as "": treat them as not given.
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if v != ""}
+        return values
+
+
+class Paging(_Params):
+    limit: int = Field(50, ge=1, le=MAX_PAGE, description="Items per page.")
+    offset: int = Field(0, ge=0, le=10_000_000, description="Items to skip.")
+
+
+class EventFilters(Paging):
+    date_from: str | None = Field(None, description="Events ending on or after, YYYY-MM-DD.")
+    date_to: str | None = Field(None, description="Events starting on or before, YYYY-MM-DD.")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3 code, e.g. PAK.")
+    actor: str | None = Field(None, max_length=200, description="Actor name.")
+    type: str | None = Field(None, max_length=100, description="Event type, e.g. armed_clash.")
+    q: str | None = Field(None, max_length=500, description="Text search over events.")
+
+
+class MapFilters(EventFilters):
+    limit: int = Field(MAX_PAGE, ge=1, le=MAX_MAP_ITEMS, description="Events to draw.")
+
+
+class ClaimFilters(Paging):
+    q: str | None = Field(None, max_length=500, description="FTS5 query over claim sentences.")
+    event_id: str | None = Field(None, max_length=100)
+    measure: str | None = Field(None, max_length=50, description="killed, wounded, ...")
+    country: str | None = Field(None, description="Victim or claimant country, alpha-3.")
+    claimant: str | None = Field(None, max_length=200, description="Claimant name.")
+
+
+class NameSearch(Paging):
+    q: str | None = Field(None, max_length=200, description="Substring of the name.")
+
+
+class ReportTarget(_Params):
+    claim: str | None = Field(None, max_length=100, description="Claim to highlight.")
+    quote: str | None = Field(None, max_length=100, description="Quote to highlight.")
+
+
+def _iso_date(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _country(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) != 3 or not value.isalpha():
+        raise HTTPException(
+            400, f"country: expected an ISO 3166-1 alpha-3 code like PAK, got {value!r}"
+        )
+    return value.upper()
+
+
+def _event_query(filters: EventFilters) -> dict[str, Any]:
+    date_from = _iso_date("date_from", filters.date_from)
+    date_to = _iso_date("date_to", filters.date_to)
+    if date_from and date_to and date_from > date_to:
+        raise HTTPException(400, "date_from is after date_to")
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "country": _country(filters.country),
+        "actor": filters.actor,
+        "type": filters.type,
+        "q": filters.q,
+        "limit": filters.limit,
+        "offset": filters.offset,
+    }
+
+
+def _shown_filters(query: dict[str, Any]) -> dict[str, Any]:
+    """The filters actually applied, JSON-ready (for echoing back and for page links)."""
+    return {
+        k: (v.isoformat() if isinstance(v, date) else v)
+        for k, v in query.items()
+        if k not in ("limit", "offset") and v not in (None, "")
+    }
+
+
+def _page(page: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
+    limit = int(page.get("limit", query.get("limit", 50)))
+    offset = int(page.get("offset", query.get("offset", 0)))
+    total = int(page.get("total", 0))
+    return {
+        **page,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": views.next_offset(total, limit, offset),
+        "filters": _shown_filters(query),
+    }
+
+
+# ---------------------------------------------------------------- store access
+
+
+def _open_readonly(db_path: Path) -> Any:
+    from sitrep.store import Store
+
+    opener = getattr(Store, "open_readonly", None)
+    return opener(db_path) if opener is not None else Store(db_path)
+
+
+def _open_readwrite(db_path: Path) -> Any:
+    from sitrep.store import Store
+
+    return Store(db_path)
+
+
+class StoreAccess:
+    """One read-only store connection per worker thread (SQLite connections are per thread)."""
+
+    def __init__(self, db_path: Path, opener: Callable[[Path], Any] = _open_readonly) -> None:
+        self.db_path = db_path
+        self._opener = opener
+        self._local = threading.local()
+        self._opened: list[Any] = []
+        self._lock = threading.Lock()
+
+    def reader(self) -> Any:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._opener(self.db_path)
+            self._local.store = store
+            with self._lock:
+                self._opened.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for store in opened:
+            with suppress(Exception):  # connections made in other threads may refuse
+                store.close()
+
+
+def _call(store: Any, name: str, **kwargs: Any) -> Any:
+    """Run one store read; a malformed query (StoreQueryError is a ValueError) is a 400."""
+    try:
+        return getattr(store, name)(**kwargs)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc) or "malformed query") from None
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+class JSONOut(JSONResponse):
+    """JSON that also accepts dates and dataclasses (store dicts should not need it)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(
+            content, ensure_ascii=False, separators=(",", ":"), default=_json_default
+        ).encode("utf-8")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.query_params.get("_format") == "json"
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(web.TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        hedge=views.hedge,
+        country_name=views.country_name,
+        actor_label=views.actor_label,
+        type_label=views.type_label,
+        type_class=views.type_class,
+        side_label=views.side_label,
+    )
+    env.globals.update(
+        figure_range=views.figure_range,
+        figure_columns=views.figure_columns,
+        claim_href=views.claim_href,
+        quote_href=views.quote_href,
+        page_url=views.page_url,
+        prev_offset=views.prev_offset,
+        marked_report=views.marked_report,
+        timeline_layout=views.timeline_layout,
+        map_markers=views.map_markers,
+    )
+    return env
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(
+    db_path: Path | str,
+    *,
+    tile_url: str | None = None,
+    ingest_token: str | None = None,
+    rule: str = "conservative",
+) -> FastAPI:
+    """The sitrep web app over the store at ``db_path``; read-only unless a token is set.
+
+    ``tile_url`` (else ``$SITREP_TILE_URL``) is a Leaflet tile URL template; without one the
+    map draws its markers on a plain background. ``ingest_token`` (else
+    ``$SITREP_INGEST_TOKEN``) enables ``POST /api/ingest`` for bearer-token holders.
+    """
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise FileNotFoundError(f"no sitrep store at {db_path}")
+    tile_url = validate_tile_url(
+        tile_url if tile_url is not None else os.environ.get("SITREP_TILE_URL")
+    )
+    if ingest_token is None:
+        ingest_token = os.environ.get("SITREP_INGEST_TOKEN") or None
+    if ingest_token is not None and len(ingest_token) < 16:
+        raise ValueError("ingest token must be at least 16 characters long")
+
+    readers = StoreAccess(db_path)
+    templates = _templates()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        readers.close()
+
+    app = FastAPI(
+        title="sitrep",
+        summary="Sourced, attributed casualty figures and events from news reports.",
+        description=(
+            "Read-only JSON API over a sitrep store. Every list is paginated with `limit` and "
+            '`offset` in a stable order; errors are JSON `{"error": ..., "status": ...}`.'
+        ),
+        version=_version(),
+        docs_url=None,  # the Swagger page loads scripts from a CDN: our CSP forbids that
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.readers = readers
+    app.state.leaflet_dir = web.LEAFLET_DIR
+    app.state.tile_url = tile_url
+    app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(tile_url))
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+
+    def render(
+        request: Request, template: str, data: dict[str, Any], *, status: int = 200, **extra: Any
+    ) -> Response:
+        if request.query_params.get("_format") == "json":
+            return JSONOut(data, status_code=status)
+        html = templates.get_template(template).render(data=data, request=request, **extra)
+        return HTMLResponse(html, status_code=status)
+
+    def error_response(request: Request, status: int, message: str) -> Response:
+        body = {"error": message, "status": status}
+        headers = {"www-authenticate": "Bearer"} if status == 401 else None
+        if _wants_json(request):
+            return JSONOut(body, status_code=status, headers=headers)
+        html = templates.get_template("error.html").render(data=body, request=request)
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request: Request, exc: HTTPException) -> Response:
+        return error_response(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, 422, _validation_message(exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        return error_response(request, 500, "internal error; see the server log")
+
+    # ------------------------------------------------------------ data functions
+
+    def events_data(filters: EventFilters) -> dict[str, Any]:
+        query = _event_query(filters)
+        return _page(_call(readers.reader(), "events", **query), query)
+
+    def event_data(event_id: str) -> dict[str, Any]:
+        found = _call(readers.reader(), "event", event_id=event_id)
+        if found is None:
+            raise HTTPException(404, f"no event with id {event_id!r}")
+        return found
+
+    def claims_data(filters: ClaimFilters) -> dict[str, Any]:
+        query = filters.model_dump()
+        query["country"] = _country(filters.country)
+        return _page(_call(readers.reader(), "claims", **query), query)
+
+    def report_data(report_id: str) -> dict[str, Any]:
+        found = _call(readers.reader(), "report", report_id=report_id)
+        if found is None:
+            raise HTTPException(404, f"no report with id {report_id!r}")
+        return found
+
+    def names_data(kind: str, search: NameSearch) -> dict[str, Any]:
+        query = search.model_dump()
+        return _page(_call(readers.reader(), kind, **query), query)
+
+    # ------------------------------------------------------------ JSON API
+
+    @app.get(
+        "/api/events",
+        response_model=schemas.EventPage,
+        responses=ERRORS,
+        tags=["events"],
+        summary="List events, newest first, with filters and text search",
+    )
+    def api_events(filters: Annotated[EventFilters, Query()]) -> Response:
+        return JSONOut(events_data(filters))
+
+    @app.get(
+        "/api/events/{event_id}",
+        response_model=schemas.EventDetail,
+        responses=NOT_FOUND,
+        tags=["events"],
+        summary="One event: figures with their claim groups, claims, quotes, places, sources",
+    )
+    def api_event(event_id: str) -> Response:
+        return JSONOut(event_data(event_id))
+
+    @app.get(
+        "/api/claims",
+        response_model=schemas.ClaimPage,
+        responses=ERRORS,
+        tags=["claims"],
+        summary="Search claims (FTS5 over claim sentences) with filters",
+    )
+    def api_claims(filters: Annotated[ClaimFilters, Query()]) -> Response:
+        return JSONOut(claims_data(filters))
+
+    @app.get(
+        "/api/reports/{report_id}",
+        response_model=schemas.ReportDetail,
+        responses=NOT_FOUND,
+        tags=["reports"],
+        summary="A report's full text with the offsets of its claims and quotes",
+    )
+    def api_report(report_id: str) -> Response:
+        return JSONOut(report_data(report_id))
+
+    @app.get(
+        "/api/actors",
+        response_model=schemas.ActorPage,
+        responses=ERRORS,
+        tags=["actors"],
+        summary="Actors with how often they claim and suffer figures",
+    )
+    def api_actors(search: Annotated[NameSearch, Query()]) -> Response:
+        return JSONOut(names_data("actors", search))
+
+    @app.get(
+        "/api/places",
+        response_model=schemas.PlacePage,
+        responses=ERRORS,
+        tags=["places"],
+        summary="Geocoded places with their number of events",
+    )
+    def api_places(search: Annotated[NameSearch, Query()]) -> Response:
+        return JSONOut(names_data("places", search))
+
+    @app.get(
+        "/api/stats",
+        response_model=schemas.StatsOut,
+        tags=["store"],
+        summary="Counts of reports, claims, quotes and events",
+    )
+    def api_stats() -> Response:
+        return JSONOut(readers.reader().stats())
+
+    if ingest_token is not None:
+        _add_ingest_route(app, db_path, ingest_token, rule)
+
+    # ------------------------------------------------------------ pages
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        return RedirectResponse("/events", status_code=307)
+
+    @app.get("/events", include_in_schema=False)
+    def events_page(request: Request, filters: Annotated[EventFilters, Query()]) -> Response:
+        return render(request, "events.html", events_data(filters), section="events")
+
+    @app.get("/events/{event_id}", include_in_schema=False)
+    def event_page(request: Request, event_id: str) -> Response:
+        return render(request, "event.html", event_data(event_id), section="events")
+
+    @app.get("/reports/{report_id}", include_in_schema=False)
+    def report_page(
+        request: Request, report_id: str, target: Annotated[ReportTarget, Query()]
+    ) -> Response:
+        data = report_data(report_id)
+        return render(request, "report.html", data, target=target, section="events")
+
+    @app.get("/claims", include_in_schema=False)
+    def claims_page(request: Request, filters: Annotated[ClaimFilters, Query()]) -> Response:
+        return render(request, "claims.html", claims_data(filters), section="claims")
+
+    @app.get("/actors", include_in_schema=False)
+    def actors_page(request: Request, search: Annotated[NameSearch, Query()]) -> Response:
+        return render(request, "actors.html", names_data("actors", search), section="actors")
+
+    @app.get("/places", include_in_schema=False)
+    def places_page(request: Request, search: Annotated[NameSearch, Query()]) -> Response:
+        return render(request, "places.html", names_data("places", search), section="places")
+
+    @app.get("/map", include_in_schema=False)
+    def map_page(request: Request, filters: Annotated[MapFilters, Query()]) -> Response:
+        return render(
+            request,
+            "map.html",
+            events_data(filters),
+            section="map",
+            leaflet=web.leaflet_available(app.state.leaflet_dir),
+            tile_url=app.state.tile_url,
+        )
+
+    @app.get("/timeline", include_in_schema=False)
+    def timeline_page(request: Request, filters: Annotated[MapFilters, Query()]) -> Response:
+        return render(request, "timeline.html", events_data(filters), section="timeline")
+
+    @app.get("/api", include_in_schema=False)
+    def api_page(request: Request) -> Response:
+        return render(request, "api.html", app.openapi(), section="api")
+
+    return app
+
+
+def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> None:
+    """``POST /api/ingest``: only exists when a token is configured; opens the db read-write."""
+    adapter = TypeAdapter(schemas.IngestReport | list[schemas.IngestReport])
+    writer_lock = threading.Lock()
+    writer: list[Any] = []  # the read-write store, opened on first use
+
+    def process(reports: list[Report]) -> Any:
+        try:
+            from sitrep.process import ingest_reports
+        except ImportError:
+            raise HTTPException(
+                501, "ingest is unavailable: sitrep.process.ingest_reports is missing"
+            ) from None
+        kwargs = {"rule": rule} if "rule" in inspect.signature(ingest_reports).parameters else {}
+        with writer_lock:
+            if not writer:
+                writer.append(_open_readwrite(db_path))
+            return ingest_reports(writer[0], reports, **kwargs)
+
+    @app.post(
+        "/api/ingest",
+        response_model=schemas.IngestOut,
+        responses={
+            401: {"model": schemas.ErrorOut, "description": "Missing or wrong bearer token."},
+            413: {"model": schemas.ErrorOut, "description": "Body too large."},
+            422: {"model": schemas.ErrorOut, "description": "Body is not valid reports."},
+            501: {"model": schemas.ErrorOut, "description": "Processing is not installed."},
+        },
+        tags=["ingest"],
+        summary="Ingest reports (requires `Authorization: Bearer <token>`)",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": adapter.json_schema()}},
+            }
+        },
+    )
+    async def api_ingest(request: Request) -> Response:
+        # Authenticate before reading or validating anything of the body.
+        if not token_matches(bearer_token(request.headers.get("authorization")), token):
+            raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is required")
+        body = await _read_limited(request, MAX_INGEST_BYTES)
+        try:
+            parsed = adapter.validate_json(body)
+        except ValidationError as exc:
+            raise HTTPException(422, _validation_message(exc.errors())) from None
+        items = parsed if isinstance(parsed, list) else [parsed]
+        reports = [_to_report(item) for item in items]
+        result = await run_in_threadpool(process, reports)
+        out = {"received": len(reports), "report_ids": [r.id for r in reports], "result": result}
+        return JSONOut(json.loads(json.dumps(out, default=_lenient)))
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"body larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _to_report(item: schemas.IngestReport) -> Report:
+    published = None
+    if item.published:
+        try:
+            published = date.fromisoformat(item.published)
+        except ValueError:
+            raise HTTPException(
+                422, f"published: expected a date as YYYY-MM-DD, got {item.published!r}"
+            ) from None
+    text_id = Report(source="", text=item.text).id
+    return Report(
+        source=item.url or f"api:{text_id}",
+        text=item.text,
+        published=published,
+        outlet=item.outlet,
+        title=item.title,
+        url=item.url,
+    )
+
+
+def _lenient(value: Any) -> Any:
+    if callable(getattr(value, "to_dict", None)):
+        return value.to_dict()
+    try:
+        return _json_default(value)
+    except TypeError:
+        return str(value)
+
+
+def _validation_message(errors: Iterable[Any]) -> str:
+    """One line naming each bad field: 'limit: Input should be less than or equal to 500'."""
+    parts = []
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path")]
+        where = ".".join(loc) or "request"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _version() -> str:
+    try:
+        from sitrep import __version__
+    except ImportError:  # pragma: no cover
+        return "0"
+    return str(__version__)
+
+
+def serve(
+    db_path: Path | str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    tile_url: str | None = None,
+    ingest_token: str | None = None,
+    rule: str = "conservative",
+    log_level: str = "info",
+) -> None:
+    """Serve the app with uvicorn; binds to loopback unless another host is given."""
+    import uvicorn
+
+    app = create_app(db_path, tile_url=tile_url, ingest_token=ingest_token, rule=rule)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"sitrep serve: listening on {host}, reachable from other machines", file=sys.stderr)
+    uvicorn.run(
+        app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False
+    )

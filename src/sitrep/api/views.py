@@ -1,0 +1,441 @@
+"""Pure helpers that turn the store's data dicts into what the HTML pages show.
+
+Nothing here does I/O. The JSON API returns the store's dicts as they are; the pages render
+the same dicts through these helpers (registered as Jinja filters and globals).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
+
+N_TYPE_COLOURS = 8
+HEDGES = {
+    "more_than": "more than {v}",
+    "at_least": "at least {v}",
+    "about": "about {v}",
+    "up_to": "up to {v}",
+}
+
+
+# ---------------------------------------------------------------- numbers and names
+
+
+def hedge(
+    value: int | None, qualifier: str | None, low: int | None = None, high: int | None = None
+) -> str:
+    """A stated figure as a reader would say it: 'more than 200', 'about 30', '10–20'."""
+    if qualifier == "range" and low is not None and high is not None:
+        return f"{low:,}–{high:,}"
+    if value is None:
+        return "unstated number" if qualifier == "vague" else "unknown"
+    template = HEDGES.get(qualifier or "exact")
+    return template.format(v=f"{value:,}") if template else f"{value:,}"
+
+
+def figure_range(low: int | None, best: int | None, high: int | None) -> str:
+    """'23 (23–58)': best first, then the span of credible claims; 'or more' when unbounded."""
+    if best is None and low is None and high is None:
+        return "—"
+    best_text = f"{best:,}" if best is not None else "?"
+    low_text = f"{low:,}" if low is not None else "?"
+    high_text = f"{high:,}" if high is not None else "or more"
+    if high is not None and low == high:
+        return best_text if best == low else f"{best_text} ({low_text})"
+    separator = "–" if high is not None else " "
+    return f"{best_text} ({low_text}{separator}{high_text})"
+
+
+@lru_cache(maxsize=512)
+def country_name(iso3: str | None) -> str:
+    """Readable country name for an ISO 3166-1 alpha-3 code (the code itself if unknown)."""
+    if not iso3:
+        return ""
+    try:
+        import pycountry  # loads its database on first use only
+    except ImportError:  # pragma: no cover - pycountry is a dependency
+        return iso3
+    found = pycountry.countries.get(alpha_3=iso3.upper())
+    if found is None:
+        return iso3
+    return getattr(found, "common_name", None) or found.name
+
+
+def actor_label(actor: Mapping[str, Any] | str | None) -> str:
+    """Name of an actor dict (or the mention text when unresolved); strings pass through."""
+    if actor is None:
+        return ""
+    if isinstance(actor, str):
+        return actor
+    return str(actor.get("name") or actor.get("text") or "")
+
+
+def side_label(group: Mapping[str, Any]) -> str:
+    """Which side a claim group speaks for: its country's name, else the claimant side."""
+    country = group.get("claimant_country")
+    if country:
+        return country_name(country)
+    return str(group.get("claimant_side") or "unattributed")
+
+
+def type_label(event_type: str | None) -> str:
+    return (event_type or "unknown").replace("_", " ")
+
+
+def type_class(event_type: str | None) -> str:
+    """A stable colour class for an event type; the taxonomy is open, so hash the name."""
+    digest = hashlib.sha1((event_type or "").encode("utf-8")).digest()
+    return f"type-c{digest[0] % N_TYPE_COLOURS}"
+
+
+# ---------------------------------------------------------------- links
+
+
+def claim_href(report_id: str, claim_id: str) -> str:
+    """Link to a claim in its report: ``?claim=`` marks it server-side, the fragment scrolls."""
+    return f"/reports/{report_id}?{urlencode({'claim': claim_id})}#claim-{claim_id}"
+
+
+def quote_href(report_id: str, quote_id: str) -> str:
+    return f"/reports/{report_id}?{urlencode({'quote': quote_id})}#quote-{quote_id}"
+
+
+def page_url(path: str, filters: Mapping[str, Any], offset: int, limit: int) -> str:
+    """URL of another page of a listing, keeping its filters."""
+    params = {k: v for k, v in filters.items() if v not in (None, "")}
+    params["limit"] = limit
+    if offset:
+        params["offset"] = offset
+    return f"{path}?{urlencode(params)}"
+
+
+def next_offset(total: int, limit: int, offset: int) -> int | None:
+    return offset + limit if offset + limit < total else None
+
+
+def prev_offset(limit: int, offset: int) -> int | None:
+    return max(0, offset - limit) if offset > 0 else None
+
+
+# ---------------------------------------------------------------- event page
+
+
+@dataclass(frozen=True)
+class ClaimLink:
+    href: str
+    label: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class SideColumn:
+    """One claimant side's claim group of a figure, as a column of the figure table."""
+
+    side: str
+    group: Mapping[str, Any]
+    links: tuple[ClaimLink, ...]
+
+
+def figure_columns(figure: Mapping[str, Any], event: Mapping[str, Any]) -> list[SideColumn]:
+    """The figure's claim groups as side-by-side columns, each with links to its claims."""
+    claims = {c["id"]: c for c in event.get("claims") or () if c.get("id")}
+    columns = []
+    for group in figure.get("claims") or ():
+        links = []
+        for claim_id in group.get("claim_ids") or ():
+            claim = claims.get(claim_id)
+            if claim is None or not claim.get("report_id"):
+                continue
+            label = claim.get("outlet") or claim.get("source") or claim["report_id"]
+            if claim.get("published"):
+                label = f"{label}, {claim['published']}"
+            links.append(
+                ClaimLink(
+                    claim_href(claim["report_id"], claim_id), label, claim.get("sentence", "")
+                )
+            )
+        columns.append(SideColumn(side_label(group), group, tuple(links)))
+    return sorted(columns, key=lambda c: c.side)
+
+
+# ---------------------------------------------------------------- report text with marks
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of report text to wrap in a tag; ``anchor`` is its HTML id."""
+
+    start: int
+    end: int
+    tag: str
+    classes: tuple[str, ...] = ()
+    anchor: str | None = None
+    title: str | None = None
+    order: int = field(default=0, compare=False)
+
+
+def report_spans(
+    report: Mapping[str, Any], target_claim: str | None = None, target_quote: str | None = None
+) -> list[Span]:
+    """Spans of a report dict: header, claim sentences (with their quantities) and quotes."""
+    spans: list[Span] = []
+    body_start = int(report.get("body_start") or 0)
+    if body_start > 0:
+        spans.append(Span(0, body_start, "span", ("report-header",), title="header lines"))
+    for claim in report.get("claims") or ():
+        classes = ["claim"]
+        if claim.get("id") and claim["id"] == target_claim:
+            classes.append("is-target")
+        value = claim.get("value")
+        title = f"{claim.get('measure', 'claim')}: {value if value is not None else '?'}"
+        spans.append(
+            Span(
+                int(claim["start"]),
+                int(claim["end"]),
+                "mark",
+                tuple(classes),
+                f"claim-{claim['id']}" if claim.get("id") else None,
+                title,
+            )
+        )
+        if claim.get("quantity_start") is not None and claim.get("quantity_end") is not None:
+            spans.append(
+                Span(int(claim["quantity_start"]), int(claim["quantity_end"]), "strong", ("qty",))
+            )
+    for quote in report.get("quotes") or ():
+        classes = ["quote"]
+        if quote.get("id") and quote["id"] == target_quote:
+            classes.append("is-target")
+        speaker = actor_label(quote.get("speaker"))
+        spans.append(
+            Span(
+                int(quote["start"]),
+                int(quote["end"]),
+                "mark",
+                tuple(classes),
+                f"quote-{quote['id']}" if quote.get("id") else None,
+                f"quote: {speaker}" if speaker else "quote",
+            )
+        )
+    return spans
+
+
+def _open_tag(span: Span, first: bool) -> str:
+    classes = list(span.classes) if first else [*span.classes, "cont"]
+    attrs = []
+    if first and span.anchor:
+        attrs.append(f' id="{escape(span.anchor)}"')
+    if classes:
+        attrs.append(f' class="{escape(" ".join(classes))}"')
+    if span.title:
+        attrs.append(f' title="{escape(span.title)}"')
+    return f"<{span.tag}{''.join(attrs)}>"
+
+
+def mark_text(text: str, spans: Iterable[Span]) -> Markup:
+    """``text`` as HTML with each span wrapped in its tag, every text slice escaped.
+
+    Spans may nest or cross: crossing ones are closed and reopened around the crossing, and
+    only the first piece of a span carries its id. Spans outside the text are dropped.
+    """
+    valid = [
+        Span(s.start, s.end, s.tag, s.classes, s.anchor, s.title, order=i)
+        for i, s in enumerate(spans)
+        if 0 <= s.start < s.end <= len(text)
+    ]
+    starts: dict[int, list[Span]] = {}
+    for span in valid:
+        starts.setdefault(span.start, []).append(span)
+    cuts = sorted({0, len(text)} | {s.start for s in valid} | {s.end for s in valid})
+
+    out: list[str] = []
+    stack: list[Span] = []  # open spans, innermost last
+    opened: set[int] = set()  # orders of spans whose first piece was emitted
+    for i, pos in enumerate(cuts):
+        # Close every span ending here; spans above them in the stack close and reopen.
+        ending = {s.order for s in stack if s.end == pos}
+        reopen: list[Span] = []
+        while ending:
+            top = stack.pop()
+            out.append(f"</{top.tag}>")
+            if top.order in ending:
+                ending.discard(top.order)
+            else:
+                reopen.append(top)
+        # Open reopened and new spans outermost first (latest end first) so they nest.
+        to_open = reopen + starts.get(pos, [])
+        to_open.sort(key=lambda s: (-s.end, s.order))
+        for span in to_open:
+            out.append(_open_tag(span, span.order not in opened))
+            opened.add(span.order)
+            stack.append(span)
+        if i + 1 < len(cuts):
+            out.append(str(escape(text[pos : cuts[i + 1]])))
+    while stack:
+        out.append(f"</{stack.pop().tag}>")
+    return Markup("".join(out))
+
+
+def marked_report(
+    report: Mapping[str, Any], target_claim: str | None = None, target_quote: str | None = None
+) -> Markup:
+    """The report's full text as escaped HTML with claim sentences and quotes marked."""
+    return mark_text(
+        str(report.get("text") or ""), report_spans(report, target_claim, target_quote)
+    )
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class TimelineDot:
+    x: float
+    y: float
+    r: float
+    css_class: str
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TimelineTick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineLane:
+    y: float
+    label: str
+    css_class: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    height: int
+    axis_y: float
+    x_start: float
+    x_end: float
+    dots: tuple[TimelineDot, ...]
+    ticks: tuple[TimelineTick, ...]
+    lanes: tuple[TimelineLane, ...]
+    undated: int
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _month_ticks(first: date, last: date, max_ticks: int = 12) -> list[date]:
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = max(1, -(-months // max_ticks))
+    ticks = []
+    year, month = first.year, first.month
+    for _ in range(0, months + 1, step):
+        ticks.append(date(year, month, 1))
+        month += step
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return ticks
+
+
+def timeline_layout(
+    items: Sequence[Mapping[str, Any]], width: int = 960, lane_height: int = 44
+) -> Timeline:
+    """Lay events out on a date axis: one lane per type, dot area by best killed figure."""
+    dated = [(d, item) for item in items if (d := _parse_date(item.get("date_start")))]
+    undated = len(items) - len(dated)
+    types = sorted({str(item.get("type") or "unknown") for _, item in dated})
+    left, right, top = 150, 40, 20
+    height = top + lane_height * max(1, len(types)) + 40
+    axis_y = top + lane_height * max(1, len(types)) + 6
+    if not dated:
+        return Timeline(width, height, axis_y, left, width - right, (), (), (), undated)
+
+    first = min(d for d, _ in dated)
+    last = max(d for d, _ in dated)
+    span_days = max(1, (last - first).days)
+    ticks = [t for t in _month_ticks(first, last) if first <= t <= last] or [first]
+
+    def x_of(day: date) -> float:
+        return left + (width - left - right) * (day - first).days / span_days
+
+    lane_of = {t: i for i, t in enumerate(types)}
+    dots = []
+    for day, item in sorted(dated, key=lambda p: (p[0], str(p[1].get("id")))):
+        killed = item.get("killed") or {}
+        best = killed.get("best") if isinstance(killed, Mapping) else None
+        radius = 4.0 + min(16.0, (max(0, best or 0) ** 0.5) * 1.2)
+        event_type = str(item.get("type") or "unknown")
+        where = ", ".join(item.get("places") or ()) or "place unknown"
+        figure = f"; killed: {best}" if best is not None else ""
+        dots.append(
+            TimelineDot(
+                round(x_of(day), 1),
+                top + lane_height * lane_of[event_type] + lane_height / 2,
+                round(radius, 1),
+                type_class(event_type),
+                f"/events/{item['id']}",
+                f"{day.isoformat()} {type_label(event_type)} — {where}{figure}",
+            )
+        )
+    tick_labels = [TimelineTick(round(x_of(t), 1), t.strftime("%b %Y")) for t in ticks]
+    if len(dated) and first == last:
+        tick_labels = [TimelineTick(round(x_of(first), 1), first.isoformat())]
+    lanes = [
+        TimelineLane(top + lane_height * i + lane_height / 2, type_label(t), type_class(t))
+        for i, t in enumerate(types)
+    ]
+    return Timeline(
+        width,
+        height,
+        axis_y,
+        left,
+        width - right,
+        tuple(dots),
+        tuple(tick_labels),
+        tuple(lanes),
+        undated,
+    )
+
+
+# ---------------------------------------------------------------- map
+
+
+def map_markers(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Events with coordinates as plain marker dicts for the map's JSON block."""
+    markers = []
+    for item in items:
+        lat, lon = item.get("lat"), item.get("lon")
+        if lat is None or lon is None:
+            continue
+        killed = item.get("killed") or {}
+        markers.append(
+            {
+                "id": item["id"],
+                "lat": float(lat),
+                "lon": float(lon),
+                "type": type_label(item.get("type")),
+                "css_class": type_class(item.get("type")),
+                "date": item.get("date_start"),
+                "places": list(item.get("places") or ()),
+                "headline": item.get("headline") or "",
+                "killed": killed.get("best") if isinstance(killed, Mapping) else None,
+                "contradiction": bool(item.get("contradiction")),
+                "href": f"/events/{item['id']}",
+            }
+        )
+    return markers

@@ -1,0 +1,718 @@
+"""Link event frames across reports into events, one frame at a time.
+
+A :class:`Linker` takes each new :class:`~sitrep.models.EventFrame`, asks a
+:class:`FrameIndex` for already-linked frames that could describe the same event, scores them
+and either joins the best-scoring event or starts a new one. Batch linking is this same loop,
+so adding frames one by one and all at once give the same events.
+
+The score is a sum of evidence (weights in :class:`LinkConfig`):
+
+- event type: same type, same family or compatible family (``data/event_types.toml``);
+- date: frame date, else the report's publication date; two known dates further apart than
+  the window never link; an unknown date neither confirms nor refutes;
+- place: same named place > same province (admin1) > same country; disjoint countries count
+  against;
+- actors: shared actor sides (country, else name);
+- text: cosine of the frames' ``terms`` weighted by inverse document frequency, learned from
+  the reports the index has seen.
+
+:class:`DuplicateDetector` finds syndicated copies (MinHash over word 5-grams with LSH
+banding) so that reconciliation counts their claims once; :func:`build_event` turns a cluster
+of frames and their claims into an :class:`~sitrep.models.Event`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tomllib
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from sitrep import reconcile as reconciliation
+from sitrep.models import Actor, Event, EventFrame, Place, SourcedClaim, content_id
+
+# --- event taxonomy ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One entry of ``event_types.toml`` (see the schema at the top of that file)."""
+
+    name: str
+    label: str
+    family: str
+    priority: int = 0
+    triggers: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    acled_disorder_type: str = ""
+    acled_event_type: str = ""
+    acled_sub_event_type: str = ""
+    civilian_targeting: bool = False
+    ucdp_type_of_violence: int = 0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EventFamily:
+    name: str
+    window_days: int = 1
+    compatible_with: frozenset[str] = frozenset()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EventTaxonomy:
+    """Event types, their families and the codebook tables of ``event_types.toml``."""
+
+    types: Mapping[str, EventType]
+    families: Mapping[str, EventFamily]
+    codebook: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def family(self, type_name: str) -> EventFamily | None:
+        spec = self.types.get(type_name)
+        return self.families.get(spec.family) if spec else None
+
+    def relation(self, a: str, b: str) -> str:
+        """``same``, ``family``, ``compatible``, ``other`` (either is unknown/other) or
+        ``incompatible``."""
+        if a == b:
+            return "same"
+        fa, fb = self.family(a), self.family(b)
+        if fa is None or fb is None or fa.name == "other" or fb.name == "other":
+            return "other"
+        if fa.name == fb.name:
+            return "family"
+        if fb.name in fa.compatible_with or fa.name in fb.compatible_with:
+            return "compatible"
+        return "incompatible"
+
+    def cross_type_window(self, a: str, b: str) -> int | None:
+        """Days two frames of different related types may be apart (``None``: no limit)."""
+        windows = [f.window_days for f in (self.family(a), self.family(b)) if f is not None]
+        return min(windows) if windows else None
+
+
+class TaxonomyError(ValueError):
+    """``event_types.toml`` is malformed; the message names the file and the entry."""
+
+
+def parse_event_types(data: Mapping[str, Any], origin: str = "event_types.toml") -> EventTaxonomy:
+    """Build the taxonomy from the parsed TOML tables."""
+    families = {
+        name: EventFamily(
+            name=name,
+            window_days=int(spec.get("window_days", 1)),
+            compatible_with=frozenset(spec.get("compatible_with", ())),
+            description=str(spec.get("description", "")),
+        )
+        for name, spec in data.get("families", {}).items()
+    }
+    types: dict[str, EventType] = {}
+    for name, spec in data.get("types", {}).items():
+        family = spec.get("family")
+        if family not in families:
+            raise TaxonomyError(f"{origin}: type {name!r} names unknown family {family!r}")
+        types[name] = EventType(
+            name=name,
+            label=str(spec.get("label", name)),
+            family=family,
+            priority=int(spec.get("priority", 0)),
+            triggers=tuple(str(t).lower() for t in spec.get("triggers", ())),
+            phrases=tuple(str(p).lower() for p in spec.get("phrases", ())),
+            acled_disorder_type=str(spec.get("acled_disorder_type", "")),
+            acled_event_type=str(spec.get("acled_event_type", "")),
+            acled_sub_event_type=str(spec.get("acled_sub_event_type", "")),
+            civilian_targeting=bool(spec.get("civilian_targeting", False)),
+            ucdp_type_of_violence=int(spec.get("ucdp_type_of_violence", 0)),
+            description=str(spec.get("description", "")),
+        )
+    codebook = {k: dict(v) for k, v in data.get("codebook", {}).items()}
+    return EventTaxonomy(types=types, families=families, codebook=codebook)
+
+
+def load_event_types(path: Path | None = None) -> EventTaxonomy:
+    """Read a taxonomy file (default: the bundled ``data/event_types.toml``)."""
+    path = path or Path(str(resources.files("sitrep") / "data" / "event_types.toml"))
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TaxonomyError(f"{path}: cannot read event types: {exc}") from exc
+    return parse_event_types(data, str(path))
+
+
+@cache
+def default_event_types() -> EventTaxonomy:
+    return load_event_types()
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """Thresholds and evidence weights of the linker; a frame joins the best event whose
+    score reaches ``threshold``."""
+
+    threshold: float = 1.0
+    """Minimum total evidence for a link."""
+    window_days: int = 2
+    """Two frames whose known dates (spans) are further apart than this never link."""
+    date_weight: float = 0.6
+    """Evidence for identical dates; falls linearly to 0 just past ``window_days``."""
+    same_type: float = 0.4
+    """Evidence for the same event type."""
+    same_family: float = 0.2
+    """Evidence for different types of one family (armed_clash ~ shelling)."""
+    compatible_family: float = 0.0
+    """Evidence for types of compatible families (combat ~ violence against civilians)."""
+    incompatible_type: float = -1.0
+    """Evidence for types that cannot describe one event (protest vs air strike)."""
+    same_place: float = 0.8
+    """Evidence for a shared named place below province level (town, district, crossing)."""
+    same_admin1: float = 0.5
+    """Evidence for a shared province (admin1)."""
+    same_country: float = 0.15
+    """Evidence for a shared country (of places or actors) and nothing more specific."""
+    disjoint_countries: float = -0.6
+    """Evidence when both frames name countries and none is shared."""
+    shared_actors: float = 0.3
+    """Evidence when all actor sides of the smaller frame appear in the other."""
+    terms_weight: float = 2.5
+    """Multiplies the IDF-weighted cosine of the frames' terms."""
+    background_terms: float = 0.5
+    """Factor on text evidence when a frame is not its report's primary event: report-level
+    terms describe the main story, not the events it mentions in passing."""
+    max_date_span_days: int = 7
+    """Frames whose date spans more days are indexed as imprecisely dated."""
+    candidate_limit: int = 200
+    """At most this many candidate frames are scored per added frame."""
+    bucket_size: int = 48
+    """Each index bucket keeps its most recent this-many frames (bounds cost per frame)."""
+    signature_terms: int = 10
+    """A frame is indexed under its this-many rarest terms (its term signature)."""
+    max_countries: int = 4
+    """At most this many countries of a frame are used to look up candidates."""
+
+
+# --- term statistics -----------------------------------------------------------------------
+
+
+class TermStats:
+    """Document frequencies of terms over the reports seen (each report counted once)."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.df: Counter[str] = Counter()
+        self._reports: set[str] = set()
+
+    def observe(self, frame: EventFrame) -> None:
+        if frame.report_id in self._reports:
+            return
+        self._reports.add(frame.report_id)
+        self.documents += 1
+        self.df.update(set(frame.terms))
+
+    def idf(self, term: str) -> float:
+        return math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def vector(self, terms: Sequence[str]) -> tuple[dict[str, float], float]:
+        """Sublinear tf x idf weights and their Euclidean norm."""
+        weights = {t: (1.0 + math.log(n)) * self.idf(t) for t, n in Counter(terms).items() if t}
+        return weights, math.sqrt(sum(w * w for w in weights.values()))
+
+    def signature(self, terms: Sequence[str], size: int) -> list[str]:
+        """The ``size`` rarest distinct terms (ties by the term itself, for determinism)."""
+        return sorted(set(terms), key=lambda t: (self.df.get(t, 0), t))[:size]
+
+
+def cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+    (wa, na), (wb, nb) = a, b
+    if not na or not nb:
+        return 0.0
+    if len(wa) > len(wb):
+        wa, wb = wb, wa
+    return sum(w * wb[t] for t, w in wa.items() if t in wb) / (na * nb)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def reference_span(frame: EventFrame) -> tuple[date, date] | None:
+    """The frame's date span, else its report's publication day, else ``None``."""
+    if frame.date is not None:
+        return frame.date.start, frame.date.end
+    if frame.published is not None:
+        return frame.published, frame.published
+    return None
+
+
+def day_gap(a: tuple[date, date], b: tuple[date, date]) -> int:
+    """Days between two spans; 0 when they overlap."""
+    if a[1] < b[0]:
+        return (b[0] - a[1]).days
+    if b[1] < a[0]:
+        return (a[0] - b[1]).days
+    return 0
+
+
+# --- indexes -------------------------------------------------------------------------------
+
+
+class FrameIndex(Protocol):
+    """Where the linker finds already-linked frames and records new links."""
+
+    term_stats: TermStats
+
+    def candidates(self, frame: EventFrame) -> Iterable[tuple[EventFrame, str]]:
+        """Already-linked frames that could describe the same event, with their event ids."""
+        ...
+
+    def add(self, frame: EventFrame, event_id: str) -> None:
+        """Record that ``frame`` belongs to ``event_id``."""
+        ...
+
+
+class MemoryFrameIndex:
+    """In-memory index: buckets by (country, day), by term signature and by report.
+
+    Every bucket keeps only its most recent ``bucket_size`` frames and a lookup reads a bounded
+    number of buckets, so the cost of one lookup does not grow with the number of frames.
+    """
+
+    def __init__(self, config: LinkConfig | None = None) -> None:
+        self.config = config or LinkConfig()
+        self.term_stats = TermStats()
+        self._frames: dict[str, tuple[EventFrame, str]] = {}
+        self._buckets: dict[tuple[str, Any], deque[str]] = {}
+        self._by_report: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def event_of(self, frame_id: str) -> str | None:
+        entry = self._frames.get(frame_id)
+        return entry[1] if entry else None
+
+    def add(self, frame: EventFrame, event_id: str) -> None:
+        if frame.id in self._frames:
+            return
+        self._frames[frame.id] = (frame, event_id)
+        self._by_report.setdefault(frame.report_id, []).append(frame.id)
+        for key in self._keys(frame, for_lookup=False):
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = deque(maxlen=self.config.bucket_size)
+            bucket.append(frame.id)
+        self.term_stats.observe(frame)
+
+    def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
+        limit = self.config.candidate_limit
+        seen: set[str] = set()
+        ids = list(self._by_report.get(frame.report_id, ()))
+        for key in self._keys(frame, for_lookup=True):
+            ids.extend(reversed(self._buckets.get(key, ())))  # newest first
+        for fid in ids:
+            if fid in seen:
+                continue
+            seen.add(fid)
+            yield self._frames[fid]
+            if len(seen) >= limit:
+                return
+
+    def _keys(self, frame: EventFrame, *, for_lookup: bool) -> list[tuple[str, Any]]:
+        """Bucket keys of a frame: where it is stored, or (``for_lookup``) where to look."""
+        cfg = self.config
+        countries = sorted(frame.countries)[: cfg.max_countries]
+        span = reference_span(frame)
+        precise = span is not None and (span[1] - span[0]).days < cfg.max_date_span_days
+        keys: list[tuple[str, Any]] = []
+        if precise and span is not None:
+            pad = cfg.window_days if for_lookup else 0
+            first, last = span[0] - timedelta(days=pad), span[1] + timedelta(days=pad)
+            days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+            middle = span[0]
+            days.sort(key=lambda d: abs((d - middle).days))  # nearest days first
+            keys.extend(("day", (c, d.toordinal())) for d in days for c in countries)
+        if for_lookup or not precise:
+            keys.extend(("undated", c) for c in countries)
+        signature = self.term_stats.signature(frame.terms, cfg.signature_terms)
+        keys.extend(("term", t) for t in signature)
+        return keys
+
+
+class StoreFrameIndex:
+    """Index backed by ``sitrep.store.Store``: candidates come from ``store.linked_frames``
+    (same country, date window, plus undated frames) and links go to ``store.assign_frames``.
+
+    Term statistics are learned from the frames added and the candidates read in this
+    session, so a fresh session starts with fewer statistics than the one before it.
+    """
+
+    def __init__(self, store: Any, *, config: LinkConfig | None = None) -> None:
+        self.store = store
+        self.config = config or LinkConfig()
+        self.term_stats = TermStats()
+        self._session: dict[str, list[tuple[EventFrame, str]]] = {}  # report id -> links
+
+    def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
+        cfg = self.config
+        yield from self._session.get(frame.report_id, ())
+        countries = sorted(frame.countries)
+        if not countries:
+            return
+        found: list[tuple[EventFrame, str]] = []
+        span = reference_span(frame)
+        if span is not None:
+            pad = timedelta(days=cfg.window_days)
+            found += self.store.linked_frames(
+                date_from=span[0] - pad,
+                date_to=span[1] + pad,
+                countries=countries,
+                limit=cfg.candidate_limit,
+            )
+        found += self.store.linked_frames(
+            date_from=None, date_to=None, countries=countries, limit=cfg.candidate_limit // 4
+        )
+        for other, event_id in found:
+            self.term_stats.observe(other)
+            yield other, event_id
+
+    def add(self, frame: EventFrame, event_id: str) -> None:
+        self.store.assign_frames([(frame.id, event_id)])
+        self._session.setdefault(frame.report_id, []).append((frame, event_id))
+        self.term_stats.observe(frame)
+
+
+# --- linker --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why two frames would (not) link: per-component evidence and the total."""
+
+    total: float
+    parts: Mapping[str, float]
+    blocked: str | None = None  # reason the pair can never link
+
+    @property
+    def linkable(self) -> bool:
+        return self.blocked is None
+
+
+class Linker:
+    """Incremental event linking: ``add`` one frame, get its event id."""
+
+    def __init__(
+        self,
+        index: FrameIndex | None = None,
+        *,
+        config: LinkConfig = LinkConfig(),
+        taxonomy: EventTaxonomy | None = None,
+    ) -> None:
+        self.config = config
+        self.index: FrameIndex = index if index is not None else MemoryFrameIndex(config)
+        self.taxonomy = taxonomy or default_event_types()
+
+    def add(self, frame: EventFrame) -> str:
+        """Link one frame; returns its event id (a new one when nothing matches)."""
+        blocked: set[str] = set()
+        scores: dict[str, float] = {}
+        own_vector = self.index.term_stats.vector(frame.terms)
+        for other, event_id in self.index.candidates(frame):
+            if other.id == frame.id:
+                return event_id  # already linked: re-adding changes nothing
+            if other.report_id == frame.report_id:
+                blocked.add(event_id)  # a report never describes one event in two frames
+                continue
+            evidence = self.evidence(frame, other, own_vector=own_vector)
+            if evidence.linkable and evidence.total > scores.get(event_id, -math.inf):
+                scores[event_id] = evidence.total  # an event scores as its closest frame
+        eligible = [
+            (-score, eid)
+            for eid, score in scores.items()
+            if eid not in blocked and score >= self.config.threshold
+        ]
+        best_event = min(eligible)[1] if eligible else None
+        event_id = best_event or content_id("e", frame.id)
+        self.index.add(frame, event_id)
+        return event_id
+
+    def add_all(self, frames: Iterable[EventFrame]) -> dict[str, str]:
+        """Link frames in order (the same loop as ``add``); frame id -> event id."""
+        return {frame.id: self.add(frame) for frame in frames}
+
+    def evidence(
+        self,
+        a: EventFrame,
+        b: EventFrame,
+        *,
+        own_vector: tuple[dict[str, float], float] | None = None,
+    ) -> Evidence:
+        """Score the hypothesis that frames ``a`` and ``b`` describe one event."""
+        cfg = self.config
+        parts: dict[str, float] = {}
+        if a.report_id == b.report_id:
+            return Evidence(-math.inf, parts, "same report")
+
+        relation = self.taxonomy.relation(a.type, b.type)
+        parts["type"] = {
+            "same": cfg.same_type,
+            "family": cfg.same_family,
+            "compatible": cfg.compatible_family,
+            "other": 0.0,
+            "incompatible": cfg.incompatible_type,
+        }[relation]
+
+        span_a, span_b = reference_span(a), reference_span(b)
+        if span_a is not None and span_b is not None:
+            gap = day_gap(span_a, span_b)
+            window = cfg.window_days
+            if relation in ("family", "compatible"):
+                cross = self.taxonomy.cross_type_window(a.type, b.type)
+                window = min(window, cross) if cross is not None else window
+            if gap > window:
+                return Evidence(-math.inf, parts, f"dates {gap} days apart")
+            parts["date"] = cfg.date_weight * (1.0 - gap / (window + 1))
+
+        parts["place"] = self._place_evidence(a, b)
+        parts["actors"] = self._actor_evidence(a, b)
+
+        vector_a = own_vector or self.index.term_stats.vector(a.terms)
+        similarity = cosine(vector_a, self.index.term_stats.vector(b.terms))
+        factor = 1.0 if a.primary and b.primary else cfg.background_terms
+        parts["terms"] = cfg.terms_weight * similarity * factor
+        return Evidence(sum(parts.values()), parts)
+
+    def _place_evidence(self, a: EventFrame, b: EventFrame) -> float:
+        cfg = self.config
+        local_a = {_place_key(p) for p in a.places if p.kind not in ("country", "admin1")}
+        local_b = {_place_key(p) for p in b.places if p.kind not in ("country", "admin1")}
+        if local_a & local_b:
+            return cfg.same_place
+        if _admin1s(a) & _admin1s(b):
+            return cfg.same_admin1
+        countries_a, countries_b = a.countries, b.countries
+        if countries_a & countries_b:
+            return cfg.same_country
+        if countries_a and countries_b:
+            return cfg.disjoint_countries
+        return 0.0
+
+    def _actor_evidence(self, a: EventFrame, b: EventFrame) -> float:
+        sides_a = {s for x in a.actors if (s := _actor_side(x))}
+        sides_b = {s for x in b.actors if (s := _actor_side(x))}
+        if not sides_a or not sides_b:
+            return 0.0
+        shared = len(sides_a & sides_b) / min(len(sides_a), len(sides_b))
+        return self.config.shared_actors * shared
+
+
+def _place_key(place: Place) -> tuple[str, str | None]:
+    return place.name.casefold(), place.country
+
+
+def _admin1s(frame: EventFrame) -> set[tuple[str, str | None]]:
+    found = set()
+    for p in frame.places:
+        if p.admin1:
+            found.add((p.admin1.casefold(), p.country))
+        elif p.kind == "admin1":
+            found.add((p.name.casefold(), p.country))
+    return found
+
+
+def _actor_side(actor: Actor) -> str | None:
+    return actor.country or (actor.name.casefold() if actor.name else None)
+
+
+# --- near-duplicate reports ----------------------------------------------------------------
+
+_MERSENNE = (1 << 61) - 1
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str, size: int = 5) -> set[int]:
+    """Hashes of the text's word ``size``-grams (lowercased)."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return set()
+    grams = (
+        [" ".join(words)]
+        if len(words) < size
+        else [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+    )
+    return {
+        int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
+        for g in grams
+    }
+
+
+@cache
+def _permutations(count: int) -> tuple[tuple[int, int], ...]:
+    """Fixed (a, b) pairs of the hash family h(x) = (a*x + b) mod (2^61 - 1)."""
+    pairs = []
+    for i in range(count):
+        digest = hashlib.sha256(f"sitrep-minhash-{i}".encode()).digest()
+        a = int.from_bytes(digest[:8], "big") % (_MERSENNE - 1) + 1
+        b = int.from_bytes(digest[8:16], "big") % _MERSENNE
+        pairs.append((a, b))
+    return tuple(pairs)
+
+
+def minhash(hashes: set[int], count: int) -> tuple[int, ...]:
+    return tuple(min((a * x + b) % _MERSENNE for x in hashes) for a, b in _permutations(count))
+
+
+class DuplicateDetector:
+    """Finds near-copies (syndicated reports): MinHash of word 5-grams, LSH banding.
+
+    ``check`` costs the same whatever the number of reports added: the text is hashed once
+    and only reports that share an LSH band are compared (by estimated Jaccard similarity).
+    """
+
+    def __init__(self, *, threshold: float = 0.8, permutations: int = 128, bands: int = 32):
+        if permutations % bands:
+            raise ValueError("permutations must be a multiple of bands")
+        self.threshold = threshold
+        self.permutations = permutations
+        self.bands = bands
+        self._rows = permutations // bands
+        self._signatures: dict[str, tuple[int, ...]] = {}
+        self._original: dict[str, str] = {}
+        self._order: dict[str, int] = {}
+        self._buckets: dict[tuple[int, tuple[int, ...]], list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def signature(self, text: str) -> tuple[int, ...] | None:
+        hashes = shingles(text)
+        return minhash(hashes, self.permutations) if hashes else None
+
+    def check(self, report_id: str, text: str) -> str | None:
+        """The original report id when ``text`` is a near-copy of an added report."""
+        signature = self.signature(text)
+        return self._match(report_id, signature) if signature else None
+
+    def add(self, report_id: str, text: str) -> str | None:
+        """Remember a report; returns (and records) its original when it is a near-copy."""
+        if report_id in self._signatures:
+            return self._original.get(report_id)
+        signature = self.signature(text)
+        if signature is None:
+            return None
+        original = self._match(report_id, signature)
+        if original:
+            self._original[report_id] = original
+        self._signatures[report_id] = signature
+        self._order[report_id] = len(self._order)
+        for band, key in self._band_keys(signature):
+            self._buckets.setdefault((band, key), []).append(report_id)
+        return original
+
+    def original_of(self, report_id: str) -> str | None:
+        return self._original.get(report_id)
+
+    def _band_keys(self, signature: tuple[int, ...]) -> Iterator[tuple[int, tuple[int, ...]]]:
+        r = self._rows
+        for band in range(self.bands):
+            yield band, signature[band * r : (band + 1) * r]
+
+    def _match(self, report_id: str, signature: tuple[int, ...]) -> str | None:
+        seen: set[str] = set()
+        best: tuple[int, str] | None = None  # (order added, original report id)
+        for band_key in self._band_keys(signature):
+            for other in self._buckets.get(band_key, ()):
+                if other == report_id or other in seen:
+                    continue
+                seen.add(other)
+                theirs = self._signatures[other]
+                same = sum(x == y for x, y in zip(signature, theirs, strict=True))
+                if same / self.permutations >= self.threshold:
+                    root = self._original.get(other, other)
+                    rank = self._order[root]
+                    if best is None or rank < best[0]:
+                        best = (rank, root)
+        return best[1] if best else None
+
+
+# --- events --------------------------------------------------------------------------------
+
+_SPECIFICITY = {"crossing": 0, "city": 1, "district": 2, "admin1": 3, "region": 4, "country": 5}
+
+
+def build_event(
+    event_id: str,
+    frames: Sequence[EventFrame],
+    claims: Sequence[SourcedClaim],
+    *,
+    rule: str = "conservative",
+    sources: Mapping[str, str] | None = None,
+) -> Event:
+    """An Event from its frames and the claims of those frames.
+
+    ``sources`` maps report ids to their source paths/URLs; reports missing from it take the
+    source of one of their claims.
+    """
+    type_votes: Counter[str] = Counter()
+    for f in frames:
+        type_votes[f.type] += 2 if f.primary else 1
+    first_seen = {t: i for i, t in reversed(list(enumerate(f.type for f in frames)))}
+    event_type = (
+        max(type_votes, key=lambda t: (type_votes[t], t != "other", -first_seen[t]))
+        if type_votes
+        else "other"
+    )
+
+    spans = [(f.date.start, f.date.end) for f in frames if f.date is not None]
+    if not spans:
+        spans = [(f.published, f.published) for f in frames if f.published is not None]
+    date_start = min((s for s, _ in spans), default=None)
+    date_end = max((e for _, e in spans), default=None)
+
+    place_counts: Counter[tuple[str, str | None]] = Counter()
+    place_of: dict[tuple[str, str | None], Place] = {}
+    for f in frames:
+        for p in f.places:
+            key = _place_key(p)
+            place_counts[key] += 1
+            place_of.setdefault(key, p)
+    order = list(place_of)
+    places = tuple(
+        place_of[k]
+        for k in sorted(
+            order,
+            key=lambda k: (_SPECIFICITY.get(place_of[k].kind, 6), -place_counts[k], order.index(k)),
+        )
+    )
+
+    actors: dict[tuple[str, str | None], Actor] = {}
+    for f in frames:
+        for a in f.actors:
+            actors.setdefault(((a.name or a.text).casefold(), a.country), a)
+
+    report_ids = tuple(dict.fromkeys(f.report_id for f in frames))
+    source_of = dict(sources or {})
+    for sc in claims:
+        source_of.setdefault(sc.claim.report_id, sc.source)
+    return Event(
+        id=event_id,
+        type=event_type,
+        date_start=date_start,
+        date_end=date_end,
+        places=places,
+        actors=tuple(actors.values()),
+        frame_ids=tuple(f.id for f in frames),
+        report_ids=report_ids,
+        sources=tuple(source_of[r] for r in report_ids if r in source_of),
+        figures=reconciliation.reconcile(claims, rule=rule),
+    )

@@ -1,0 +1,378 @@
+"""Tie quantities to what they count (measure), whom (victim) and who asserts them (claimant).
+
+The rules walk the dependency parse: from the number to the word that says what happened
+("killed", "injured", "destroyed", "attacks"), and from there up to the reporting verb whose
+subject asserts it ("X said", "according to X"). Pronouns and unnamed state outlets take their
+referent from the discourse (the last named speaker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from sitrep.knowledge import Lexicon
+from sitrep.models import Actor, DateSpan
+from sitrep.nlp.actors import PRONOUNS_GROUP, PRONOUNS_PERSON, ActorResolver
+from sitrep.nlp.quantities import QuantityMention
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "dobj", "npadvmod", "attr", "oprd", "obj", "pobj"}
+ELABORATING_PREPS = {"including", "of", "among", "mostly", "mainly", "among them"}
+TOLL_VERBS = {"rise", "climb", "reach", "stand", "jump", "increase", "put", "hit", "surge", "mount"}
+TOLL_NOUNS = {"toll", "tally", "number", "count", "figure"}
+NP_CUT_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "prep"}
+SPEECH_ONLY = {"accuse", "blame", "call", "urge", "echo", "ask", "warn", "describe"}
+
+
+@dataclass
+class Discourse:
+    """What the report has said so far that later pronouns and bare titles refer to."""
+
+    last_person: Actor | None = None
+    last_group: Actor | None = None
+    last_with_country: Actor | None = None
+
+    def remember(self, actor: Actor | None) -> None:
+        if actor is None:
+            return
+        if actor.type == "person":
+            self.last_person = actor
+        elif actor.type != "media" or actor.country:
+            self.last_group = actor
+        if actor.country:
+            self.last_with_country = actor
+
+    def pronoun(self, word: str) -> Actor | None:
+        word = word.lower()
+        if word in PRONOUNS_PERSON:
+            return self.last_person
+        if word in PRONOUNS_GROUP:
+            return self.last_group or self.last_person
+        return None
+
+
+@dataclass(frozen=True)
+class ClaimMatch:
+    """A claim found in a Doc, before it is turned into a models.Claim."""
+
+    mention: QuantityMention
+    measure: str
+    victim: Actor | None
+    claimant: Actor
+    sentence: Span
+    negated: bool
+    period: DateSpan | None = None
+
+
+@dataclass
+class ClaimFinder:
+    resolver: ActorResolver
+    lexicon: Lexicon
+    own_voice: Actor = field(default_factory=lambda: Actor(text="", type="media"))
+
+    # --- measures -------------------------------------------------------------------------
+    def measure_for(self, mention: QuantityMention, doc: Doc) -> tuple[str, Token | None, Token | None] | None:
+        """(measure, trigger token, counted noun) for a quantity, or None when it counts nothing."""
+        anchor = doc[mention.anchor]
+        noun = self._counted_noun(anchor)
+        lex = self.lexicon
+        if mention.quantity.value == 1 and noun is not None and noun.i > anchor.i:
+            if any(c.lower_ in {"the", "these", "those"} for c in noun.children):
+                return None  # "one of the strikes" picks one out; it counts nothing
+        if noun is not None:
+            own = lex.measure_of_noun(noun.lemma_.lower()) or lex.measure_of_noun(noun.lower_)
+            if own is None and noun.i > 0:
+                own = lex.measure_of_noun(f"{doc[noun.i - 1].lower_} {noun.lemma_.lower()}")
+            if own is not None and not self._is_victim_noun(noun):
+                return own, noun, noun
+        for adj in (anchor, noun):
+            found = self._adjective_measure(adj) if adj is not None else None
+            if found:
+                return found[0], found[1], noun
+        tok = anchor if anchor.dep_ != "nummod" or noun is None else noun
+        for _ in range(6):
+            dep, head = tok.dep_, tok.head
+            if head.i == tok.i:
+                break
+            if dep in {"conj", "appos"}:
+                tok = head
+                continue
+            if dep == "pobj" and head.dep_ == "prep":
+                if head.lower_ in ELABORATING_PREPS:
+                    tok = head.head
+                    continue
+                if head.lower_ in {"to", "at"} and head.head.lemma_.lower() in TOLL_VERBS:
+                    toll = self._toll_measure(head.head)
+                    return (toll, head.head, noun) if toll else None
+                break
+            if dep in SUBJECT_DEPS and head.pos_ in {"VERB", "AUX", "ADJ", "NOUN"}:
+                measure = self._verb_measure(head, tok, noun)
+                if measure is not None:
+                    return measure, head, noun
+                break
+            break
+        return None
+
+    def _counted_noun(self, anchor: Token) -> Token | None:
+        if anchor.dep_ in {"nummod", "quantmod", "amod", "det"} and anchor.head.pos_ in {
+            "NOUN",
+            "PROPN",
+        }:
+            return anchor.head
+        for child in anchor.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        return None
+
+    def _is_victim_noun(self, noun: Token) -> bool:
+        """ "12 dead" / "30 injured" tagged as nouns are the measure, but "people" is not."""
+        return noun.lower_ in self.lexicon.actor_nouns and noun.lower_ not in {"dead", "injured"}
+
+    def _adjective_measure(self, tok: Token) -> tuple[str, Token] | None:
+        """ "23 dead", "the 12 injured", "leaving 194 people dead"."""
+        for child in tok.children:
+            if child.dep_ in {"amod", "acl", "oprd", "acomp"} and child.i > tok.i:
+                m = self.lexicon.measure_of_adjective(child.lower_) or self.lexicon.measure_of_verb(
+                    child.lemma_.lower()
+                )
+                if m:
+                    return m, child
+        return None
+
+    def _verb_measure(self, verb: Token, arg: Token, noun: Token | None) -> str | None:
+        lex = self.lexicon
+        lemma = verb.lemma_.lower()
+        children = list(verb.children)
+        deps = {c.dep_ for c in children}
+        particle = next((c.lower_ for c in children if c.dep_ == "prt"), None)
+        obj = next((c for c in children if c.dep_ in {"dobj", "obj"}), None)
+        # multi-word triggers: "lost their lives", "shot down", "taken hostage"
+        words = [lemma] + ([particle] if particle else []) + ([obj.lemma_.lower()] if obj else [])
+        for spec in lex.measures:
+            for phrase in spec.phrases:
+                if tuple(words[: len(phrase)]) == phrase or (
+                    len(phrase) == 2 and phrase[0] == lemma and phrase[1] in words[1:]
+                ):
+                    return spec.name
+        for child in children:
+            if child.dep_ in {"oprd", "acomp", "xcomp", "conj"} and child.pos_ in {"ADJ", "VERB"}:
+                adj = lex.measure_of_adjective(child.lower_)
+                if adj and child.dep_ != "conj":
+                    return adj
+        if arg.dep_ == "oprd" or verb.pos_ == "ADJ":
+            adj = lex.measure_of_adjective(verb.lower_ if verb.pos_ == "ADJ" else arg.lower_)
+            if adj:
+                return adj
+        measure = lex.measure_of_verb(lemma) or (
+            lex.measure_of_adjective(verb.lower_) if verb.tag_ in {"VBN", "VBD"} else None
+        )
+        if measure is None:
+            return None
+        is_object_count = noun is not None and noun.lower_ in lex.object_nouns
+        if measure == "sites_hit" and not is_object_count:
+            return None
+        if measure in {"killed", "wounded"} and is_object_count:
+            return None
+        active_agent = (
+            arg.dep_ == "nsubj" and ("dobj" in deps or "obj" in deps) and verb.tag_ != "VBN"
+        )
+        if active_agent:
+            return None  # "30 soldiers killed 5 militants": the number counts the killers
+        return measure
+
+    def _toll_measure(self, verb: Token) -> str | None:
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "dobj"} and child.lemma_.lower() in TOLL_NOUNS:
+                words = {t.lemma_.lower() for t in child.subtree}
+                if words & {"injury", "wounded", "injured"}:
+                    return "wounded"
+                return "killed"
+        return None
+
+    # --- claimants ------------------------------------------------------------------------
+    def reporting_verb(self, tok: Token) -> Token | None:
+        for anc in tok.ancestors:
+            if anc.pos_ in {"VERB", "AUX"} and anc.lemma_.lower() in self.lexicon.reporting_verbs:
+                if anc.lemma_.lower() in SPEECH_ONLY:
+                    continue
+                return anc
+        return None
+
+    def subject_of(self, verb: Token) -> Token | None:
+        """The asserting subject of a reporting verb (following "saying"/"and added" up)."""
+        cur: Token | None = verb
+        for _ in range(3):
+            if cur is None:
+                return None
+            for child in cur.children:
+                if child.dep_ in {"nsubj", "nsubjpass"} and not (
+                    child.dep_ == "nsubjpass" and any(c.dep_ == "agent" for c in cur.children)
+                ):
+                    return child
+                if child.dep_ == "agent":
+                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return pobj
+            if cur.dep_ in {"conj", "advcl", "xcomp", "ccomp"} and cur.head.i != cur.i:
+                cur = cur.head
+                continue
+            return None
+        return None
+
+    def according_to(self, sent: Span) -> Token | None:
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+                to = tok.doc[tok.i + 1]
+                pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+            if tok.lower_ == "citing" and tok.pos_ == "VERB":
+                obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+                if obj is not None:
+                    return obj
+        return None
+
+    def actor_of_np(
+        self,
+        tok: Token,
+        day: date | None,
+        discourse: Discourse,
+        *,
+        skip: Collection[int] = (),
+        owner: Actor | None = None,
+    ) -> Actor | None:
+        """Resolve the noun phrase headed by ``tok`` (pronouns through the discourse)."""
+        if tok.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
+            ref = discourse.pronoun(tok.lower_)
+            return Actor(text=tok.text, name=ref.name, country=ref.country, type=ref.type) if ref else None
+        span = noun_phrase(tok)
+        actor = self.resolver.resolve(span, day, skip=skip, owner=owner)
+        if actor is not None and actor.country is None and actor.type in {
+            "media",
+            "government",
+            "state_forces",
+        }:
+            # "state media", "officials": the state the report is talking about
+            ref = discourse.last_with_country
+            if ref is not None:
+                actor = Actor(text=actor.text, name=actor.name, country=ref.country, type=actor.type)
+        return actor
+
+    def claimant_for(self, tok: Token, sent: Span, day: date | None, discourse: Discourse) -> tuple[Actor, Token | None]:
+        verb = self.reporting_verb(tok)
+        subject = self.subject_of(verb) if verb is not None else None
+        if subject is None:
+            subject = self.according_to(sent)
+        if subject is not None:
+            actor = self.actor_of_np(subject, day, discourse)
+            if actor is not None:
+                return actor, verb
+        return self.own_voice, verb
+
+    # --- victims --------------------------------------------------------------------------
+    def victim_for(
+        self,
+        mention: QuantityMention,
+        trigger: Token | None,
+        noun: Token | None,
+        claimant: Actor,
+        day: date | None,
+        discourse: Discourse,
+        sentence_countries: list[str],
+        other_quantities: Collection[int] = (),
+    ) -> Actor | None:
+        doc = trigger.doc if trigger is not None else None
+        skip = set(range(mention.start, mention.end)) | set(other_quantities)
+        lex = self.lexicon
+        victim_tok = noun
+        if noun is not None and lex.measure_of_noun(noun.lemma_.lower()) and not self._is_victim_noun(noun):
+            victim_tok = _prep_object(noun, {"of", "on", "against", "among"})
+        if victim_tok is None and trigger is not None:
+            victim_tok = self._coordinated_victim(trigger, doc)
+        owner = claimant if claimant.type != "media" or claimant.country else None
+        actor = None
+        if victim_tok is not None:
+            actor = self.actor_of_np(victim_tok, day, Discourse(), skip=skip, owner=owner)
+        if actor is not None and actor.country is not None:
+            return actor
+        country = self._infer_victim_country(actor, claimant, sentence_countries)
+        if actor is None:
+            return Actor(text="", name=None, country=country, type=None)
+        return Actor(text=actor.text, name=actor.name, country=country, type=actor.type)
+
+    def _coordinated_victim(self, trigger: Token, doc: Doc | None) -> Token | None:
+        """ "nine fighters were killed and a dozen injured": the dozen are fighters too."""
+        cur = trigger
+        for _ in range(3):
+            if cur.dep_ != "conj":
+                return None
+            cur = cur.head
+            for child in cur.children:
+                if child.dep_ in {"nsubjpass", "nsubj", "dobj"} and child.pos_ in {"NOUN", "PROPN"}:
+                    return child
+                if child.dep_ in {"nsubjpass", "nsubj", "dobj"} and child.pos_ == "NUM":
+                    noun = self._counted_noun(child)
+                    if noun is not None:
+                        return noun
+            if cur.head.dep_ in {"advcl", "ccomp"} or cur.pos_ == "ADJ":
+                verb = cur.head
+                for child in verb.children:
+                    if child.dep_ in {"dobj", "nsubjpass"} and child.pos_ in {"NOUN", "PROPN"}:
+                        return child
+        return None
+
+    def _infer_victim_country(
+        self, actor: Actor | None, claimant: Actor, sentence_countries: list[str]
+    ) -> str | None:
+        """Unmarked victims: forces belong to a state claimant's own side; people to the
+        place the sentence names, else to the claimant's country."""
+        victim_type = actor.type if actor is not None else None
+        if victim_type in {"state_forces"} and claimant.type in {"state_forces", "government", "person"}:
+            return claimant.country or (sentence_countries[0] if sentence_countries else None)
+        if sentence_countries:
+            return sentence_countries[0]
+        return claimant.country
+
+    # --- negation -------------------------------------------------------------------------
+    def is_negated(self, mention: QuantityMention, trigger: Token | None, verb: Token | None) -> bool:
+        if trigger is not None and any(c.dep_ == "neg" for c in trigger.children):
+            return True
+        return verb is not None and verb.lemma_.lower() == "deny"
+
+
+def noun_phrase(tok: Token) -> Span:
+    """The span of a noun phrase headed by ``tok`` without appositions, clauses or conjuncts;
+    "of"/"for" phrases inside proper names are kept ("Institute for Conflict ... Studies")."""
+    doc = tok.doc
+    keep = {tok.i}
+    stack = [tok]
+    while stack:
+        cur = stack.pop()
+        for child in cur.children:
+            if child.dep_ in NP_CUT_DEPS and not (
+                child.dep_ in {"prep", "cc", "conj"} and cur.pos_ == "PROPN" and cur.ent_type_
+            ):
+                continue
+            keep.add(child.i)
+            stack.append(child)
+    lo, hi = min(keep), max(keep)
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    return doc[lo : hi + 1]
+
+
+def _prep_object(noun: Token, preps: Iterable[str]) -> Token | None:
+    wanted = set(preps)
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in wanted:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None

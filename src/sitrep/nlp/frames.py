@@ -1,0 +1,146 @@
+"""Event frames: what a report says happened, split into its main event and the background
+events it mentions (earlier strikes, a border closure), with period statistics left out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from sitrep.knowledge import _merged
+from sitrep.models import DateSpan
+
+TERM_POS = {"NOUN", "PROPN", "VERB", "NUM"}
+TERM_ENTS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+MAX_TERMS = 200
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    family: str
+    priority: int
+    triggers: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    types: tuple[EventType, ...]
+    compatible: dict[str, frozenset[str]]  # family -> families it may share an event with
+
+    def family(self, type_name: str) -> str:
+        return next((t.family for t in self.types if t.name == type_name), "other")
+
+    def same_event_family(self, a: str, b: str) -> bool:
+        fa, fb = self.family(a), self.family(b)
+        return fa == fb or fb in self.compatible.get(fa, frozenset())
+
+
+@lru_cache(maxsize=1)
+def default_taxonomy() -> Taxonomy:
+    data = _merged("event_types.toml")
+    types = tuple(
+        EventType(
+            name=name,
+            family=spec.get("family", "other"),
+            priority=int(spec.get("priority", 0)),
+            triggers=frozenset(spec.get("triggers", ())),
+            phrases=tuple(tuple(p.split()) for p in spec.get("phrases", ())),
+        )
+        for name, spec in data.get("types", {}).items()
+    )
+    compatible = {
+        fam: frozenset(spec.get("compatible_with", ()))
+        for fam, spec in data.get("families", {}).items()
+    }
+    return Taxonomy(types, compatible)
+
+
+def sentence_event_type(sent: Span, taxonomy: Taxonomy, skip: set[int]) -> tuple[str, str] | None:
+    """The highest-priority event type triggered in a sentence: (type, trigger text)."""
+    lemmas = [(t.i, t.lemma_.lower(), t.text) for t in sent if not t.is_punct and t.i not in skip]
+    best: tuple[int, str, str] | None = None
+    for etype in taxonomy.types:
+        if best is not None and etype.priority <= best[0]:
+            continue
+        hit = next((text for _, lemma, text in lemmas if lemma in etype.triggers), None)
+        if hit is None:
+            hit = _phrase_hit(lemmas, etype.phrases)
+        if hit is not None:
+            best = (etype.priority, etype.name, hit)
+    return (best[1], best[2]) if best else None
+
+
+def _phrase_hit(lemmas: list[tuple[int, str, str]], phrases: Sequence[tuple[str, ...]]) -> str | None:
+    words = [lemma for _, lemma, _ in lemmas]
+    for phrase in phrases:
+        n = len(phrase)
+        for k in range(len(words) - n + 1):
+            if tuple(words[k : k + n]) == phrase:
+                return " ".join(text for _, _, text in lemmas[k : k + n])
+            # allow one determiner/possessive between the words ("close the border")
+            if n == 2 and k + 2 < len(words) and words[k] == phrase[0] and words[k + 2] == phrase[1]:
+                return " ".join(text for _, _, text in lemmas[k : k + 3])
+    return None
+
+
+def report_terms(doc: Doc, sents: Sequence[Span] | None = None) -> tuple[str, ...]:
+    """Salient lowercase lemmas and entity names (multiword names joined with "_")."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    spans = sents if sents is not None else [doc[:]]
+    for span in spans:
+        for ent in span.ents:
+            if ent.label_ in TERM_ENTS and len(ent) > 1:
+                key = "_".join(t.lower_ for t in ent if not t.is_punct)
+                counts[key] += 1
+                first.setdefault(key, ent.start)
+        for tok in span:
+            if tok.pos_ in TERM_POS and not tok.is_stop and (tok.is_alpha or tok.like_num):
+                key = tok.lemma_.lower()
+                if len(key) > 1:
+                    counts[key] += 1
+                    first.setdefault(key, tok.i)
+    ranked = sorted(counts, key=lambda k: (-counts[k], first[k]))
+    return tuple(ranked[:MAX_TERMS])
+
+
+@dataclass
+class FrameDraft:
+    """A frame while it is being assembled from the report's sentences."""
+
+    key: int
+    type: str
+    trigger: str
+    start: int
+    end: int
+    primary: bool
+    date: DateSpan | None = None
+    sentences: list[Span] = field(default_factory=list)
+
+    def absorb(self, sent: Span) -> None:
+        self.sentences.append(sent)
+
+
+def dates_apart(a: DateSpan | None, b: DateSpan | None, days: int = 1) -> bool:
+    """True when both dates are known and further apart than ``days``."""
+    if a is None or b is None:
+        return False
+    return (b.start - a.end).days > days or (a.start - b.end).days > days
+
+
+def merge_dates(a: DateSpan | None, b: DateSpan | None) -> DateSpan | None:
+    if a is None or b is None:
+        return a or b
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    gran = a.granularity if a.granularity == b.granularity else "day"
+    return DateSpan(start, end, gran, f"{a.text}; {b.text}".strip("; "))
+
+
+def publication_span(published: date | None) -> DateSpan | None:
+    return DateSpan(published, published, "day", "publication date") if published else None

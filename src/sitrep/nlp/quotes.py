@@ -1,0 +1,78 @@
+"""Direct quotes in straight or curly quotation marks, and who said them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from sitrep.models import Actor
+
+QUOTE_PATTERNS = (
+    re.compile(r"“([^”\n]+?)”"),
+    re.compile(r'"([^"\n]+?)"'),
+    re.compile(r"«([^»\n]+?)»"),
+)
+SPEECH_VERBS = {
+    "say", "tell", "add", "state", "claim", "announce", "warn", "write", "tweet", "post",
+    "insist", "declare", "urge", "call", "echo", "accuse", "describe", "reply", "respond",
+    "ask", "stress", "note", "argue", "explain", "remark", "quote", "cite", "brand", "label",
+    "term", "dub", "deny", "vow", "pledge", "threaten", "report", "conclude", "observe",
+    "affirm", "assert", "maintain", "recall", "acknowledge", "admit", "complain", "caution",
+    "appeal", "demand", "charge",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    start: int  # character offsets of the quoted words, marks excluded, into doc.text
+    end: int
+    text: str
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Quoted passages, left to right, non-overlapping (curly quotes win over straight)."""
+    found: list[QuoteSpan] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in QUOTE_PATTERNS:
+        for m in pattern.finditer(text):
+            s, e = m.start(1), m.end(1)
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            inner = m.group(1).strip().rstrip(",")
+            if not inner or not any(ch.isalpha() for ch in inner):
+                continue
+            lead = len(m.group(1)) - len(m.group(1).lstrip())
+            s += lead
+            found.append(QuoteSpan(s, s + len(inner), inner))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda q: q.start)
+
+
+def speech_verbs_outside(sent: Span, inside: set[int]) -> list[Token]:
+    return [
+        t
+        for t in sent
+        if t.i not in inside and t.pos_ in {"VERB", "AUX"} and t.lemma_.lower() in SPEECH_VERBS
+    ]
+
+
+def closest_verb(verbs: list[Token], inside: set[int]) -> Token | None:
+    """The speech verb governing the quote, else the one nearest to it."""
+    if not verbs:
+        return None
+    for verb in verbs:
+        if any(verb in verb.doc[i].ancestors for i in inside):
+            return verb
+    first = min(inside) if inside else 0
+    return min(verbs, key=lambda v: abs(v.i - first))
+
+
+def tokens_in(doc: Doc, start: int, end: int) -> set[int]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return {t.i for t in span} if span is not None else set()
+
+
+def speaker_text(actor: Actor | None) -> str:
+    return "" if actor is None else (actor.name or actor.text)

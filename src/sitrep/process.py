@@ -1,0 +1,171 @@
+"""Orchestration: reports → extraction → store → linking → reconciliation.
+
+Each report is stored in its own transaction before it is linked, so a crash leaves whole
+reports only, and a re-run skips what is stored (content-hash ids) and resumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitrep.ingest import IngestError, read_reports
+from sitrep.link import DuplicateDetector, Linker, MemoryFrameIndex, StoreFrameIndex, build_event
+from sitrep.models import Event, EventFrame, Extraction, Report, SourcedClaim
+from sitrep.nlp.pipeline import Extractor
+from sitrep.store import Store
+
+ProgressHook = Callable[[str, int], None]  # (what, how many) e.g. ("report", 1)
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    added: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    claims: int = 0
+    quotes: int = 0
+    events: set[str] = field(default_factory=set)
+    errors: list[IngestError] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "claims": self.claims,
+            "quotes": self.quotes,
+            "events_touched": len(self.events),
+            "errors": [str(e) for e in self.errors],
+        }
+
+
+def split_errors(
+    items: Iterable[Report | IngestError],
+    summary: IngestSummary,
+    on_error: Callable[[IngestError], None] | None = None,
+) -> Iterator[Report]:
+    for item in items:
+        if isinstance(item, IngestError):
+            summary.errors.append(item)
+            if on_error is not None:
+                on_error(item)
+            continue
+        yield item
+
+
+def ingest_reports(
+    store: Store,
+    reports: Iterable[Report],
+    *,
+    extractor: Extractor | None = None,
+    rule: str = "conservative",
+    summary: IngestSummary | None = None,
+    progress: ProgressHook | None = None,
+) -> IngestSummary:
+    """Extract, store, link and reconcile reports not yet in the store."""
+    summary = summary or IngestSummary()
+    extractor = extractor or Extractor()
+    linker = Linker(StoreFrameIndex(store))
+    duplicates = DuplicateDetector()
+
+    def new_reports() -> Iterator[Report]:
+        for report in reports:
+            if store.has_report(report.id):
+                summary.unchanged += 1
+                if progress:
+                    progress("report", 1)
+                continue
+            yield report
+
+    for extraction in extractor.extract(new_reports()):
+        report = extraction.report
+        original = duplicates.add(report.id, report.body)
+        if original is not None:
+            summary.duplicates += 1
+        store.add_extraction(extraction, original=original)
+        touched = set(linker.add_all(extraction.frames).values())
+        for event_id in touched:
+            store.save_events([rebuild_event(store, event_id, rule=rule)])
+        summary.added += 1
+        summary.claims += len(extraction.claims)
+        summary.quotes += len(extraction.quotes)
+        summary.events |= touched
+        if progress:
+            progress("report", 1)
+    return summary
+
+
+def rebuild_event(store: Store, event_id: str, *, rule: str = "conservative") -> Event:
+    """Recompute an event from its frames and claims (after a link or with another rule)."""
+    frames = store.frames_of_event(event_id)
+    claims = store.event_claims(event_id)
+    return build_event(event_id, frames, claims, rule=rule)
+
+
+def ingest_paths(
+    paths: Sequence[str | Path],
+    store: Store,
+    *,
+    extractor: Extractor | None = None,
+    rule: str = "conservative",
+    max_bytes: int = 5_000_000,
+    on_error: Callable[[IngestError], None] | None = None,
+    progress: ProgressHook | None = None,
+) -> IngestSummary:
+    """Read files/folders and ingest every report in them; bad inputs are collected."""
+    summary = IngestSummary()
+    reports = split_errors(read_reports(paths, max_bytes=max_bytes), summary, on_error)
+    return ingest_reports(
+        store, reports, extractor=extractor, rule=rule, summary=summary, progress=progress
+    )
+
+
+def build_store(
+    db_path: str | Path, paths: Sequence[str | Path], *, rule: str = "conservative"
+) -> IngestSummary:
+    """Create (or extend) a store from files: what `make demo` and the browser tests use."""
+    with Store(db_path) as store:
+        return ingest_paths(paths, store, rule=rule)
+
+
+@dataclass
+class CorpusRun:
+    """In-memory linking for `sitrep extract`: documents stream out, events gather."""
+
+    extractor: Extractor
+    rule: str = "conservative"
+    linker: Linker = field(default_factory=lambda: Linker(MemoryFrameIndex()))
+    duplicates: DuplicateDetector = field(default_factory=DuplicateDetector)
+    frames: dict[str, list[EventFrame]] = field(default_factory=dict)
+    claims: dict[str, list[SourcedClaim]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def documents(self, reports: Iterable[Report]) -> Iterator[tuple[Extraction, dict[str, Any]]]:
+        """Each extraction with its CONTRACT document (claims carry event ids)."""
+        for extraction in self.extractor.extract(reports):
+            report = extraction.report
+            original = self.duplicates.add(report.id, report.body)
+            event_of_frame = self.linker.add_all(extraction.frames)
+            self.sources[report.id] = report.source
+            frame_ids = {f.key: f.id for f in extraction.frames}
+            for frame in extraction.frames:
+                self.frames.setdefault(event_of_frame[frame.id], []).append(frame)
+            for claim in extraction.claims:
+                if claim.frame is None:
+                    continue
+                event_id = event_of_frame[frame_ids[claim.frame]]
+                self.claims.setdefault(event_id, []).append(
+                    SourcedClaim(claim, report.source, report.outlet, report.published, original)
+                )
+            yield extraction, extraction.to_dict(event_of_frame)
+
+    def events(self) -> list[Event]:
+        return [
+            build_event(eid, frames, self.claims.get(eid, []), rule=self.rule, sources=self.sources)
+            for eid, frames in self.frames.items()
+        ]

@@ -1,0 +1,365 @@
+"""Pure conversions between model objects and the store's flat row values (no SQL here)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sitrep.models import (
+    Actor,
+    Claim,
+    ClaimGroup,
+    DateSpan,
+    Event,
+    EventFrame,
+    Figure,
+    Place,
+    Quantity,
+    Quote,
+    content_id,
+)
+
+# A frame whose date spans more than this many days (a month, a year) says too little about
+# *when* to be matched on it: for linking it falls back to its report's publication date.
+LINK_WINDOW_MAX_DAYS = 31
+
+# Undated frames are indexed under this day so they stay reachable with an index seek.
+UNDATED_DAY = ""
+
+# The most specific place with coordinates gives an event its map point.
+_PLACE_KIND_RANK = {
+    "crossing": 0,
+    "city": 0,
+    "district": 1,
+    "admin1": 2,
+    "region": 3,
+    "unknown": 3,
+    "country": 4,
+}
+
+HEADLINE_MAX_CHARS = 160
+
+Row = Mapping[str, Any]
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def from_json(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def parse_day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+# --- actors, places, dates ------------------------------------------------------------------
+
+
+def actor_values(actor: Actor | None) -> tuple[str | None, str | None, str | None, str | None]:
+    """(text, name, country, type); all None when there is no actor."""
+    if actor is None:
+        return (None, None, None, None)
+    return (actor.text, actor.name, actor.country, actor.type)
+
+
+def actor_from(row: Row, prefix: str) -> Actor | None:
+    text = row[f"{prefix}_text"]
+    if text is None:
+        return None
+    return Actor(
+        text=text,
+        name=row[f"{prefix}_name"],
+        country=row[f"{prefix}_country"],
+        type=row[f"{prefix}_type"],
+    )
+
+
+def actor_from_dict(d: Mapping[str, Any]) -> Actor:
+    return Actor(text=d["text"], name=d.get("name"), country=d.get("country"), type=d.get("type"))
+
+
+def actor_dict(row: Row, prefix: str) -> dict[str, Any] | None:
+    actor = actor_from(row, prefix)
+    return actor.to_dict() if actor else None
+
+
+def place_from_dict(d: Mapping[str, Any]) -> Place:
+    return Place(
+        name=d["name"],
+        country=d.get("country"),
+        admin1=d.get("admin1"),
+        lat=d.get("lat"),
+        lon=d.get("lon"),
+        kind=d.get("kind") or "unknown",
+    )
+
+
+def place_id(place: Place) -> str:
+    return content_id("p", place.name, place.country, place.admin1, place.kind)
+
+
+def span_from(row: Row, prefix: str) -> DateSpan | None:
+    start = row[f"{prefix}_start"]
+    if start is None:
+        return None
+    return DateSpan(
+        start=date.fromisoformat(start),
+        end=date.fromisoformat(row[f"{prefix}_end"] or start),
+        granularity=row[f"{prefix}_granularity"] or "unknown",
+        text=row[f"{prefix}_text"] or "",
+    )
+
+
+def span_values(span: DateSpan | None) -> tuple[str | None, str | None, str | None, str | None]:
+    if span is None:
+        return (None, None, None, None)
+    return (span.start.isoformat(), span.end.isoformat(), span.granularity, span.text)
+
+
+def casefold(text: str | None) -> str:
+    """Case-insensitive matching for any script (SQLite's lower() only knows ASCII)."""
+    return text.casefold() if text else ""
+
+
+# --- claims and quotes ----------------------------------------------------------------------
+
+
+def claim_from_row(row: Row) -> Claim:
+    return Claim(
+        report_id=row["report_id"],
+        measure=row["measure"],
+        quantity=Quantity(
+            value=row["value"],
+            qualifier=row["qualifier"],
+            low=row["low"],
+            high=row["high"],
+            text=row["quantity_text"],
+        ),
+        victim=actor_from(row, "victim"),
+        claimant=actor_from(row, "claimant") or Actor(text=""),
+        sentence=row["sentence"],
+        start=row["start"],
+        end=row["end"],
+        quantity_start=row["quantity_start"],
+        quantity_end=row["quantity_end"],
+        frame=row["frame_key"],
+        period=span_from(row, "period"),
+        negated=bool(row["negated"]),
+    )
+
+
+def claim_dict(row: Row) -> dict[str, Any]:
+    """``Claim.to_dict()`` plus its frame and report facts (and ``event`` when selected)."""
+    d = claim_from_row(row).to_dict()
+    d["negated"] = bool(row["negated"])
+    d["frame"] = row["frame_id"]
+    d["report_id"] = row["report_id"]
+    d["source"] = row["source"]
+    d["outlet"] = row["outlet"]
+    d["published"] = row["published"]
+    if "event" in row.keys():  # noqa: SIM118 - sqlite3.Row supports keys() but not `in`
+        d["event"] = row["event"]
+    return d
+
+
+def quote_dict(row: Row) -> dict[str, Any]:
+    quote = Quote(
+        report_id=row["report_id"],
+        text=row["text"],
+        start=row["start"],
+        end=row["end"],
+        speaker=actor_from(row, "speaker"),
+    )
+    d = quote.to_dict()
+    d["report_id"] = row["report_id"]
+    d["source"] = row["source"]
+    return d
+
+
+# --- frames ---------------------------------------------------------------------------------
+
+
+def link_window(frame: EventFrame, report_published: date | None) -> tuple[date, date] | None:
+    """The days a frame is matched on when linking: its date, else its publication date."""
+    if frame.date and (frame.date.end - frame.date.start).days < LINK_WINDOW_MAX_DAYS:
+        return (frame.date.start, max(frame.date.start, frame.date.end))
+    published = frame.published or report_published
+    return (published, published) if published else None
+
+
+def window_days(start: str | None, end: str | None) -> list[str]:
+    """ISO days of a stored link window (one sentinel day for undated frames)."""
+    if start is None:
+        return [UNDATED_DAY]
+    first, last = date.fromisoformat(start), date.fromisoformat(end or start)
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def frame_from_row(row: Row) -> EventFrame:
+    return EventFrame(
+        report_id=row["report_id"],
+        key=row["key"],
+        type=row["type"],
+        trigger=row["trigger"],
+        start=row["start"],
+        end=row["end"],
+        date=span_from(row, "date"),
+        places=tuple(place_from_dict(p) for p in from_json(row["places"]) or ()),
+        actors=tuple(actor_from_dict(a) for a in from_json(row["actors"]) or ()),
+        claim_ids=tuple(from_json(row["claim_ids"]) or ()),
+        published=parse_day(row["published"]),
+        terms=tuple(from_json(row["terms"]) or ()),
+        primary=bool(row["is_primary"]),
+    )
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def event_countries(event: Event) -> list[str]:
+    """Countries an event involves: where it happened first, then its actors' countries."""
+    found = [p.country for p in event.places if p.country]
+    found += [a.country for a in event.actors if a.country]
+    return list(dict.fromkeys(found))
+
+
+def actor_label(actor: Actor) -> str:
+    return actor.name or actor.text
+
+
+def actor_search_text(event: Event) -> str:
+    """All actor names and mentions of an event, casefolded, for substring filtering."""
+    labels = {casefold(label) for a in event.actors for label in (a.name, a.text) if label}
+    return "\x1f".join(sorted(labels))
+
+
+def event_point(places: Sequence[Place]) -> tuple[float | None, float | None]:
+    located = [p for p in places if p.lat is not None and p.lon is not None]
+    if not located:
+        return (None, None)
+    best = min(located, key=lambda p: _PLACE_KIND_RANK.get(p.kind, 3))
+    return (best.lat, best.lon)
+
+
+def killed_summary(figures: Iterable[Figure]) -> dict[str, int | None] | None:
+    """Killed across all victim sides: lows and bests add up; high is unbounded if any is."""
+    killed = [f for f in figures if f.measure == "killed"]
+    if not killed:
+        return None
+
+    def total(values: list[int | None]) -> int | None:
+        known = [v for v in values if v is not None]
+        return sum(known) if known else None
+
+    highs = [f.high for f in killed]
+    return {
+        "low": total([f.low for f in killed]),
+        "best": total([f.best for f in killed]),
+        "high": None if any(h is None for h in highs) else total(highs),
+    }
+
+
+def headline_text(text: str | None) -> str | None:
+    if not text:
+        return None
+    flat = " ".join(text.split())
+    if len(flat) <= HEADLINE_MAX_CHARS:
+        return flat or None
+    return flat[: HEADLINE_MAX_CHARS - 1].rstrip() + "…"
+
+
+def figure_from_dict(d: Mapping[str, Any]) -> Figure:
+    groups = tuple(
+        ClaimGroup(
+            claimant_side=g.get("claimant_side"),
+            claimant_country=g.get("claimant_country"),
+            quantity=Quantity(
+                value=g.get("value"),
+                qualifier=g.get("qualifier") or "exact",
+                low=g.get("low"),
+                high=g.get("high"),
+            ),
+            claim_ids=tuple(g.get("claim_ids") or ()),
+            report_ids=tuple(g.get("report_ids") or ()),
+            outlets=tuple(g.get("outlets") or ()),
+            claimants=tuple(g.get("claimants") or ()),
+            first_reported=parse_day(g.get("first_reported")),
+            last_reported=parse_day(g.get("last_reported")),
+        )
+        for g in d.get("claims") or ()
+    )
+    return Figure(
+        measure=d["measure"],
+        victim_country=d.get("victim_country"),
+        groups=groups,
+        contradiction=bool(d.get("contradiction")),
+        low=d.get("low"),
+        best=d.get("best"),
+        high=d.get("high"),
+        rule=d.get("rule") or "",
+        reason=d.get("reason") or "",
+    )
+
+
+def event_from_row(row: Row) -> Event:
+    return Event(
+        id=row["id"],
+        type=row["type"],
+        date_start=parse_day(row["date_start"]),
+        date_end=parse_day(row["date_end"]),
+        places=tuple(place_from_dict(p) for p in from_json(row["places"]) or ()),
+        actors=tuple(actor_from_dict(a) for a in from_json(row["actors"]) or ()),
+        frame_ids=tuple(from_json(row["frame_ids"]) or ()),
+        report_ids=tuple(from_json(row["report_ids"]) or ()),
+        sources=tuple(from_json(row["sources"]) or ()),
+        figures=tuple(figure_from_dict(f) for f in from_json(row["figures"]) or ()),
+    )
+
+
+def event_summary(row: Row) -> dict[str, Any]:
+    """The list-item shape of an event (``Store.events`` items)."""
+    killed = None
+    if row["has_killed"]:
+        killed = {"low": row["killed_low"], "best": row["killed_best"], "high": row["killed_high"]}
+    return {
+        "id": row["id"],
+        "type": row["type"],
+        "date_start": row["date_start"],
+        "date_end": row["date_end"],
+        "countries": from_json(row["countries"]) or [],
+        "places": [p["name"] for p in from_json(row["places"]) or ()],
+        "actors": [actor_label(actor_from_dict(a)) for a in from_json(row["actors"]) or ()],
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "n_reports": row["n_reports"],
+        "n_claims": row["n_claims"],
+        "headline": row["headline"],
+        "contradiction": bool(row["contradiction"]),
+        "killed": killed,
+    }
+
+
+# --- full-text queries ----------------------------------------------------------------------
+
+
+def fts_fallback(query: str) -> str | None:
+    """Turn free text that is not valid FTS5 syntax into a conjunction of quoted words.
+
+    Each whitespace-separated chunk with a letter or digit becomes one quoted phrase (so
+    ``al-Shifa`` stays a phrase and ``AND(`` becomes the word "and"); None when nothing
+    searchable is left.
+    """
+    phrases = []
+    for chunk in query.split():
+        bare = chunk.replace('"', "")
+        if any(ch.isalnum() for ch in bare):
+            phrases.append(f'"{bare}"')
+    return " ".join(phrases) or None

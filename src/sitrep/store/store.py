@@ -1,0 +1,686 @@
+"""``Store``: the SQLite record of reports, claims, quotes, frames and events.
+
+Writes are one transaction each (``BEGIN IMMEDIATE``, so a writer takes the lock before it
+reads and never fails half-way on a lock upgrade). Reads return JSON-ready dicts and run in one
+read transaction each, so ``items`` and ``total`` of a page come from the same snapshot; in WAL
+mode they never wait for a writer.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypedDict
+
+from sitrep.models import Event, EventFrame, Extraction, SourcedClaim
+from sitrep.store import rows, write
+from sitrep.store.errors import StoreError, StoreQueryError
+from sitrep.store.schema import APPLICATION_ID, MIGRATIONS, Migration, migrate, now, user_version
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class Page(TypedDict):
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+PathLike = str | os.PathLike[str]
+
+
+class Store:
+    """Open (creating and migrating if needed) a sitrep database. Usable as a context manager."""
+
+    def __init__(self, path: PathLike, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self._open(path, readonly=False, migrations=migrations)
+
+    @classmethod
+    def open_readonly(cls, path: PathLike) -> Store:
+        """Open an existing, up-to-date database for reading only (the web server's way)."""
+        store = cls.__new__(cls)
+        store._open(path, readonly=True, migrations=MIGRATIONS)
+        return store
+
+    # --- opening --------------------------------------------------------------------------
+
+    def _open(self, path: PathLike, *, readonly: bool, migrations: Sequence[Migration]) -> None:
+        self.path = os.fspath(path)
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        latest = migrations[-1].version if migrations else 0
+        conn = _connect(self.path, readonly)
+        try:
+            _check_identity(conn, self.path, readonly=readonly, latest=latest)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")  # durable enough under WAL
+                migrate(conn, migrations)
+            conn.create_function("sitrep_casefold", 1, rows.casefold, deterministic=True)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.readonly else "read-write"
+        return f"Store({self.path!r}, {mode})"
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return user_version(self._conn)
+
+    @property
+    def journal_mode(self) -> str:
+        with self._lock:
+            return str(self._conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+    # --- transactions ---------------------------------------------------------------------
+
+    def _require_writable(self, what: str) -> None:
+        if self.readonly:
+            raise StoreError(f"{what}: {self.path} is open read-only")
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
+        self._require_writable(what)
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"{what}: {exc}") from exc
+                raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._conn
+            if conn.in_transaction:  # nested inside another read or a write
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def has_report(self, report_id: str) -> bool:
+        with self._lock:
+            found = self._conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,))
+            return found.fetchone() is not None
+
+    def add_extraction(self, extraction: Extraction) -> bool:
+        """Store a report and everything extracted from it; False if it was already stored."""
+        report = extraction.report
+        what = f"cannot add report {report.source}"
+        self._require_writable(what)
+        write.check_belongs(extraction)
+        if self.has_report(report.id):
+            return False
+        stamp = now()
+        with self._transaction(what) as conn:
+            if not write.insert_report(conn, extraction, stamp):
+                return False  # another writer stored it since the check above
+            write.insert_frames(conn, extraction, stamp)
+            write.insert_claims(conn, extraction, stamp)
+            write.insert_quotes(conn, extraction, stamp)
+            write.insert_places(conn, extraction, stamp)
+            write.insert_cited_outlets(conn, extraction, stamp)
+        return True
+
+    def assign_frames(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Record which event each frame belongs to (re-assigning moves the frame)."""
+        pairs = list(pairs)
+        with self._transaction("cannot assign frames to events") as conn:
+            write.assign(conn, pairs, now())
+
+    def save_events(self, events: Iterable[Event]) -> None:
+        """Insert or replace events with their figures; their frames are assigned to them."""
+        stamp = now()
+        with self._transaction("cannot save events") as conn:
+            for event in events:
+                write.save_event(conn, event, stamp)
+
+    def delete_events(self, event_ids: Iterable[str]) -> int:
+        """Remove events (e.g. merged into another by the linker); returns how many went."""
+        ids = list(event_ids)
+        with self._transaction("cannot delete events") as conn:
+            deleted = conn.execute(
+                "DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))",
+                (rows.to_json(ids),),
+            )
+            return deleted.rowcount
+
+    # --- linking support ------------------------------------------------------------------
+
+    def linked_frames(
+        self,
+        *,
+        date_from: date | None,
+        date_to: date | None,
+        countries: Iterable[str],
+        limit: int = 200,
+    ) -> list[tuple[EventFrame, str]]:
+        """Already-linked frames near a date window that share a country, newest first.
+
+        A frame is matched on its date, else its report's publication date (a date spanning
+        more than ``LINK_WINDOW_MAX_DAYS`` counts as none). ``date_from=None`` asks for frames
+        with no date at all; ``date_to=None`` means the single day ``date_from``. Each country
+        is an index range scan that stops after ``limit`` distinct frames, so the cost depends
+        on ``limit`` and the countries, not on how many frames are stored.
+        """
+        _check_page(limit, 0)
+        if date_from is None:
+            low = high = rows.UNDATED_DAY
+        else:
+            low = date_from.isoformat()
+            high = (date_to or date_from).isoformat()
+        newest: dict[str, tuple[str, int]] = {}
+        with self._reading() as conn:
+            for country in dict.fromkeys(countries):
+                seen = 0
+                cursor = conn.execute(
+                    "SELECT day, seq, frame_id FROM frame_days"
+                    " WHERE country = ? AND day BETWEEN ? AND ? ORDER BY day DESC, seq DESC",
+                    (country, low, high),
+                )
+                for day, seq, frame_id in cursor:
+                    if frame_id in newest:
+                        newest[frame_id] = max(newest[frame_id], (day, seq))
+                        continue
+                    newest[frame_id] = (day, seq)
+                    seen += 1
+                    if seen >= limit:
+                        break
+                cursor.close()
+            chosen = sorted(newest, key=newest.__getitem__, reverse=True)[:limit]
+            found = conn.execute(
+                "SELECT f.*, fe.event_id FROM frames f JOIN frame_events fe ON fe.frame_id = f.id"
+                " WHERE f.id IN (SELECT value FROM json_each(?))",
+                (rows.to_json(chosen),),
+            )
+            by_id = {row["id"]: (rows.frame_from_row(row), row["event_id"]) for row in found}
+        return [by_id[frame_id] for frame_id in chosen if frame_id in by_id]
+
+    def frames_of_event(self, event_id: str) -> list[EventFrame]:
+        with self._reading() as conn:
+            found = conn.execute(
+                "SELECT f.* FROM frames f JOIN frame_events fe ON fe.frame_id = f.id"
+                " WHERE fe.event_id = ? ORDER BY f.seq",
+                (event_id,),
+            )
+            return [rows.frame_from_row(row) for row in found]
+
+    def event_claims(self, event_id: str) -> list[SourcedClaim]:
+        with self._reading() as conn:
+            found = conn.execute(_EVENT_CLAIMS_SQL, (event_id,))
+            return [
+                SourcedClaim(
+                    claim=rows.claim_from_row(row),
+                    source=row["source"],
+                    outlet=row["outlet"],
+                    published=rows.parse_day(row["published"]),
+                )
+                for row in found
+            ]
+
+    # --- reads for the CLI, API and pages ---------------------------------------------------
+
+    def events(
+        self,
+        *,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        country: str | None = None,
+        actor: str | None = None,
+        type: str | None = None,
+        q: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Events overlapping the date window, newest first (undated last), then by id."""
+        _check_page(limit, offset)
+        where: list[str] = []
+        params: list[Any] = []
+        start, end = _day(date_from, "date_from"), _day(date_to, "date_to")
+        if start:
+            where.append("coalesce(e.date_end, e.date_start) >= ?")
+            params.append(start)
+        if end:
+            where.append("e.date_start <= ?")
+            params.append(end)
+        if country:
+            where.append("e.id IN (SELECT event_id FROM event_countries WHERE country = ?)")
+            params.append(country.strip().upper())
+        if actor and actor.strip():
+            where.append("instr(e.actor_search, ?) > 0")
+            params.append(rows.casefold(actor.strip()))
+        if type:
+            where.append("e.type = ?")
+            params.append(type)
+        with self._reading() as conn:
+            match = self._match_expression(conn, q, ("claims_fts", "events_fts"))
+            if match:
+                where.append(
+                    "(e.id IN (SELECT er.event_id FROM event_reports er WHERE er.report_id IN"
+                    " (SELECT c.report_id FROM claims c WHERE c.seq IN"
+                    " (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)))"
+                    " OR e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?))"
+                )
+                params += [match, match]
+            clause = f" WHERE {' AND '.join(where)}" if where else ""
+            total = conn.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
+            found = conn.execute(
+                f"SELECT e.* FROM events e{clause} ORDER BY e.date_start DESC, e.id"
+                " LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            items = [rows.event_summary(row) for row in found]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """``Event.to_dict()`` with its summary fields, sources, claims and quotes."""
+        with self._reading() as conn:
+            row = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+            if row is None:
+                return None
+            d = rows.event_from_row(row).to_dict()
+            summary = rows.event_summary(row)
+            for key in ("countries", "headline", "lat", "lon", "n_reports", "n_claims"):
+                d[key] = summary[key]
+            d["contradiction"] = summary["contradiction"]
+            d["killed"] = summary["killed"]
+            d["sources"] = [
+                dict(source)
+                for source in conn.execute(
+                    "SELECT r.id AS report_id, r.source, r.outlet, r.published, r.title, r.url"
+                    " FROM event_reports er JOIN reports r ON r.id = er.report_id"
+                    " WHERE er.event_id = ? ORDER BY er.position",
+                    (event_id,),
+                )
+            ]
+            d["claims"] = [rows.claim_dict(c) for c in conn.execute(_EVENT_CLAIMS_SQL, (event_id,))]
+            d["quotes"] = [
+                rows.quote_dict(quote)
+                for quote in conn.execute(
+                    "SELECT q.*, r.source FROM event_reports er"
+                    " JOIN quotes q ON q.report_id = er.report_id"
+                    " JOIN reports r ON r.id = er.report_id"
+                    " WHERE er.event_id = ? ORDER BY er.position, q.start",
+                    (event_id,),
+                )
+            ]
+        return d
+
+    def claims(
+        self,
+        *,
+        q: str | None = None,
+        event_id: str | None = None,
+        measure: str | None = None,
+        country: str | None = None,
+        claimant: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Claims, newest report first. ``q`` is an FTS5 query over claim sentences (plain
+        words work; text that is not valid FTS5 is searched as quoted words). ``country``
+        matches the victim's or the claimant's; ``claimant`` is a case-insensitive substring
+        of the claimant's name or mention."""
+        _check_page(limit, offset)
+        where: list[str] = []
+        params: list[Any] = []
+        if event_id:
+            where.append("c.frame_id IN (SELECT frame_id FROM frame_events WHERE event_id = ?)")
+            params.append(event_id)
+        if measure:
+            where.append("c.measure = ?")
+            params.append(measure)
+        if country:
+            where.append("(c.victim_country = ? OR c.claimant_country = ?)")
+            params += [country.strip().upper()] * 2
+        if claimant and claimant.strip():
+            where.append(
+                "instr(sitrep_casefold(coalesce(c.claimant_name, '') || char(31)"
+                " || c.claimant_text), ?) > 0"
+            )
+            params.append(rows.casefold(claimant.strip()))
+        with self._reading() as conn:
+            match = self._match_expression(conn, q, ("claims_fts",))
+            if match:
+                where.append("c.seq IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
+                params.append(match)
+            clause = f" WHERE {' AND '.join(where)}" if where else ""
+            total = conn.execute(f"SELECT count(*) FROM claims c{clause}", params).fetchone()[0]
+            found = conn.execute(
+                f"{_CLAIM_SELECT}{clause} ORDER BY c.published DESC, c.report_id, c.start, c.id"
+                " LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            items = [rows.claim_dict(row) for row in found]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    def quotes(
+        self,
+        *,
+        q: str | None = None,
+        event_id: str | None = None,
+        speaker: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Quotes, newest report first; ``q`` is an FTS5 query over the quoted text."""
+        _check_page(limit, offset)
+        where: list[str] = []
+        params: list[Any] = []
+        if event_id:
+            where.append("q.report_id IN (SELECT report_id FROM event_reports WHERE event_id = ?)")
+            params.append(event_id)
+        if speaker and speaker.strip():
+            where.append(
+                "instr(sitrep_casefold(coalesce(q.speaker_name, '') || char(31)"
+                " || coalesce(q.speaker_text, '')), ?) > 0"
+            )
+            params.append(rows.casefold(speaker.strip()))
+        with self._reading() as conn:
+            match = self._match_expression(conn, q, ("quotes_fts",))
+            if match:
+                where.append("q.seq IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
+                params.append(match)
+            clause = f" WHERE {' AND '.join(where)}" if where else ""
+            total = conn.execute(f"SELECT count(*) FROM quotes q{clause}", params).fetchone()[0]
+            found = conn.execute(
+                "SELECT q.*, r.source, r.outlet, r.published FROM quotes q"
+                f" JOIN reports r ON r.id = q.report_id{clause}"
+                " ORDER BY r.published DESC, q.report_id, q.start, q.id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            items = [
+                {**rows.quote_dict(row), "outlet": row["outlet"], "published": row["published"]}
+                for row in found
+            ]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    def report(self, report_id: str) -> dict[str, Any] | None:
+        """A report's text with the spans found in it, for highlighting."""
+        with self._reading() as conn:
+            row = conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if row is None:
+                return None
+            claims = conn.execute(
+                'SELECT id, start, "end", quantity_start, quantity_end, measure, value'
+                " FROM claims WHERE report_id = ? ORDER BY start, quantity_start, id",
+                (report_id,),
+            )
+            quotes = conn.execute(
+                "SELECT * FROM quotes WHERE report_id = ? ORDER BY start, id", (report_id,)
+            )
+            places = conn.execute(
+                'SELECT m.start, m."end", m.text, p.* FROM place_mentions m'
+                " JOIN places p ON p.id = m.place_id WHERE m.report_id = ? ORDER BY m.start",
+                (report_id,),
+            )
+            outlets = conn.execute(
+                "SELECT outlet FROM cited_outlets WHERE report_id = ? ORDER BY position",
+                (report_id,),
+            )
+            events = conn.execute(
+                "SELECT id FROM events WHERE id IN (SELECT fe.event_id FROM frames f"
+                " JOIN frame_events fe ON fe.frame_id = f.id WHERE f.report_id = ?)"
+                " OR id IN (SELECT event_id FROM event_reports WHERE report_id = ?)"
+                " ORDER BY date_start DESC, id",
+                (report_id, report_id),
+            )
+            return {
+                "id": row["id"],
+                "source": row["source"],
+                "outlet": row["outlet"],
+                "published": row["published"],
+                "title": row["title"],
+                "url": row["url"],
+                "text": row["text"],
+                "body_start": row["body_start"],
+                "extractor_version": row["extractor_version"],
+                "added_at": row["added_at"],
+                "claims": [dict(c) for c in claims],
+                "quotes": [
+                    {
+                        "id": quote["id"],
+                        "start": quote["start"],
+                        "end": quote["end"],
+                        "speaker": rows.actor_dict(quote, "speaker"),
+                    }
+                    for quote in quotes
+                ],
+                "places": [
+                    {
+                        "name": p["name"],
+                        "country": p["country"],
+                        "admin1": p["admin1"],
+                        "lat": p["lat"],
+                        "lon": p["lon"],
+                        "kind": p["kind"],
+                        "text": p["text"],
+                        "start": p["start"],
+                        "end": p["end"],
+                    }
+                    for p in places
+                ],
+                "cited_outlets": [o["outlet"] for o in outlets],
+                "events": [e["id"] for e in events],
+            }
+
+    def actors(self, *, q: str | None = None, limit: int = 50, offset: int = 0) -> Page:
+        """Named claimants and victims with how often each appears in either role."""
+        _check_page(limit, offset)
+        needle = rows.casefold(q.strip()) if q and q.strip() else None
+        with self._reading() as conn:
+            params = {"q": needle, "limit": limit, "offset": offset}
+            total = conn.execute(f"SELECT count(*) FROM ({_ACTORS_SQL})", params).fetchone()[0]
+            found = conn.execute(
+                f"{_ACTORS_SQL} ORDER BY as_claimant + as_victim DESC, name, country, type"
+                " LIMIT :limit OFFSET :offset",
+                params,
+            )
+            items = [dict(row) for row in found]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    def places(self, *, q: str | None = None, limit: int = 50, offset: int = 0) -> Page:
+        """Places mentioned in reports or located events, busiest first."""
+        _check_page(limit, offset)
+        where, params = "", []
+        if q and q.strip():
+            where = " WHERE instr(sitrep_casefold(p.name), ?) > 0"
+            params.append(rows.casefold(q.strip()))
+        with self._reading() as conn:
+            total = conn.execute(f"SELECT count(*) FROM places p{where}", params).fetchone()[0]
+            found = conn.execute(
+                "SELECT p.name, p.country, p.admin1, p.lat, p.lon, p.kind,"
+                " (SELECT count(*) FROM event_places ep WHERE ep.place_id = p.id) AS n_events"
+                f" FROM places p{where} ORDER BY n_events DESC, p.name, p.id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            items = [dict(row) for row in found]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    def stats(self) -> dict[str, int]:
+        with self._reading() as conn:
+            return {
+                table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("reports", "claims", "quotes", "frames", "events", "places")
+            }
+
+    # --- streaming, for exporters ---------------------------------------------------------
+
+    def iter_events(self) -> Iterator[Event]:
+        """Every event, newest first, rebuilt one row at a time."""
+        for row in self._conn.execute("SELECT * FROM events ORDER BY date_start DESC, id"):
+            yield rows.event_from_row(row)
+
+    def iter_claims(self) -> Iterator[dict[str, Any]]:
+        """Every claim as a ``claims()`` item, in the order they were stored."""
+        for row in self._conn.execute(f"{_CLAIM_SELECT} ORDER BY c.seq"):
+            yield rows.claim_dict(row)
+
+    def iter_frames(self) -> Iterator[tuple[EventFrame, str | None]]:
+        """Every frame with its event id (None if not linked), in the order stored."""
+        found = self._conn.execute(
+            "SELECT f.*, fe.event_id FROM frames f"
+            " LEFT JOIN frame_events fe ON fe.frame_id = f.id ORDER BY f.seq"
+        )
+        for row in found:
+            yield rows.frame_from_row(row), row["event_id"]
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _match_expression(
+        self, conn: sqlite3.Connection, q: str | None, tables: Sequence[str]
+    ) -> str | None:
+        """A valid FTS5 expression for ``q``: as given if valid, else its words quoted."""
+        if q is None or not q.strip():
+            return None
+        query = q.strip()
+        error: sqlite3.Error | None = None
+        for candidate in (query, rows.fts_fallback(query)):
+            if candidate is None:
+                continue
+            try:
+                for table in tables:
+                    conn.execute(
+                        f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT 1", (candidate,)
+                    ).fetchall()
+            except sqlite3.OperationalError as exc:
+                error = exc
+                continue
+            return candidate
+        raise StoreQueryError(
+            f'cannot search for {query!r} ({error}): use words, "quoted phrases", '
+            "AND, OR, NOT and prefix*"
+        )
+
+
+# --- SQL shared by several methods ----------------------------------------------------------
+
+_CLAIM_SELECT = (
+    "SELECT c.*, r.source, r.outlet, fe.event_id AS event FROM claims c"
+    " JOIN reports r ON r.id = c.report_id"
+    " LEFT JOIN frame_events fe ON fe.frame_id = c.frame_id"
+)
+
+_EVENT_CLAIMS_SQL = (
+    "SELECT c.*, r.source, r.outlet, fe.event_id AS event FROM frame_events fe"
+    " JOIN claims c ON c.frame_id = fe.frame_id JOIN reports r ON r.id = c.report_id"
+    " WHERE fe.event_id = ? ORDER BY c.published, c.report_id, c.start, c.id"
+)
+
+_ACTORS_SQL = """
+SELECT name, country, type, sum(claimant) AS as_claimant, sum(victim) AS as_victim FROM (
+    SELECT claimant_name AS name, claimant_country AS country, claimant_type AS type,
+           1 AS claimant, 0 AS victim
+    FROM claims WHERE claimant_name IS NOT NULL
+    UNION ALL
+    SELECT victim_name, victim_country, victim_type, 0, 1
+    FROM claims WHERE victim_name IS NOT NULL
+)
+WHERE :q IS NULL OR instr(sitrep_casefold(name), :q) > 0
+GROUP BY name, country, type
+"""
+
+
+# --- opening --------------------------------------------------------------------------------
+
+
+def _connect(path: str, readonly: bool) -> sqlite3.Connection:
+    memory = path == ":memory:" or path == ""
+    if not memory:
+        file = Path(path)
+        if file.is_dir():
+            raise StoreError(f"{path} is a folder, not a sitrep database")
+        if readonly and not file.exists():
+            raise StoreError(f"{path}: no such sitrep database")
+        if not readonly and not file.parent.exists():
+            raise StoreError(f"cannot create {path}: folder {file.parent} does not exist")
+    try:
+        if readonly and not memory:
+            uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+            return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from exc
+
+
+def _check_identity(conn: sqlite3.Connection, path: str, *, readonly: bool, latest: int) -> None:
+    """Refuse files that are not sitrep databases, or whose schema this code cannot use."""
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = user_version(conn)
+        n_objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a sitrep database ({exc})") from exc
+    fresh = application_id == 0 and version == 0 and n_objects == 0
+    if fresh:
+        if readonly:
+            raise StoreError(f"{path} is not a sitrep database (it is empty)")
+        return
+    if application_id != APPLICATION_ID:
+        raise StoreError(f"{path} is not a sitrep database")
+    if version > latest:
+        raise StoreError(
+            f"{path} has schema version {version}, newer than this sitrep knows ({latest}):"
+            " upgrade sitrep"
+        )
+    if readonly and version < latest:
+        raise StoreError(
+            f"{path} has schema version {version} and needs version {latest}:"
+            " open it once for writing to upgrade it"
+        )
+
+
+# --- argument checks ------------------------------------------------------------------------
+
+
+def _day(value: date | str | None, name: str) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise StoreQueryError(f"{name} must be a date like 2025-03-04, not {value!r}") from None
+
+
+def _check_page(limit: int, offset: int) -> None:
+    for name, value in (("limit", limit), ("offset", offset)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise StoreQueryError(f"{name} must be a whole number >= 0, not {value!r}")

@@ -1,0 +1,337 @@
+"""The write steps of ``Store``: each takes a connection inside an open transaction.
+
+They are module functions so a test can observe a step or make it fail half-way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from sitrep.models import Event, Extraction, Place
+from sitrep.store import rows
+from sitrep.store.errors import StoreError
+
+
+def _columns(names: str) -> tuple[str, ...]:
+    return tuple(names.split())
+
+
+_REPORT_COLUMNS = _columns(
+    """
+    id source text body_start published outlet title url extractor_version added_at
+    """
+)
+_FRAME_COLUMNS = _columns(
+    """
+    id report_id key type trigger start end date_start date_end date_granularity date_text
+    published link_start link_end countries places actors claim_ids terms is_primary
+    extractor_version added_at
+    """
+)
+_CLAIM_COLUMNS = _columns(
+    """
+    id report_id frame_id frame_key measure value qualifier low high quantity_text
+    victim_text victim_name victim_country victim_type claimant_text claimant_name
+    claimant_country claimant_type sentence start end quantity_start quantity_end
+    period_start period_end period_granularity period_text negated published
+    extractor_version added_at
+    """
+)
+_QUOTE_COLUMNS = _columns(
+    """
+    id report_id text start end speaker_text speaker_name speaker_country speaker_type
+    extractor_version added_at
+    """
+)
+_EVENT_COLUMNS = _columns(
+    """
+    id type date_start date_end countries places actors actor_search figures frame_ids
+    report_ids sources n_reports n_claims headline lat lon contradiction has_killed
+    killed_low killed_best killed_high digest saved_at
+    """
+)
+
+
+def _insert_sql(table: str, columns: Sequence[str], *, or_ignore: bool = True) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    return f"{verb} INTO {table} ({names}) VALUES ({marks})"
+
+
+def check_belongs(extraction: Extraction) -> None:
+    report_id = extraction.report.id
+    parts = [*extraction.claims, *extraction.quotes, *extraction.frames]
+    for part in parts:
+        if part.report_id != report_id:
+            kind = type(part).__name__.lower()
+            raise StoreError(
+                f"cannot add report {extraction.report.source}: {kind} {part.id} belongs to"
+                f" report {part.report_id}, not {report_id}"
+            )
+
+
+def insert_report(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> bool:
+    r = extraction.report
+    values = (
+        r.id,
+        r.source,
+        r.text,
+        r.body_start,
+        rows.iso(r.published),
+        r.outlet,
+        r.title,
+        r.url,
+        extraction.extractor_version,
+        stamp,
+    )
+    return conn.execute(_insert_sql("reports", _REPORT_COLUMNS), values).rowcount == 1
+
+
+def insert_frames(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> None:
+    published = extraction.report.published
+    values = []
+    for f in extraction.frames:
+        window = rows.link_window(f, published)
+        values.append(
+            (
+                f.id,
+                f.report_id,
+                f.key,
+                f.type,
+                f.trigger,
+                f.start,
+                f.end,
+                *rows.span_values(f.date),
+                rows.iso(f.published),
+                rows.iso(window[0]) if window else None,
+                rows.iso(window[1]) if window else None,
+                rows.to_json(sorted(f.countries)),
+                rows.to_json([p.to_dict() for p in f.places]),
+                rows.to_json([a.to_dict() for a in f.actors]),
+                rows.to_json(list(f.claim_ids)),
+                rows.to_json(list(f.terms)),
+                int(f.primary),
+                extraction.extractor_version,
+                stamp,
+            )
+        )
+    conn.executemany(_insert_sql("frames", _FRAME_COLUMNS), values)
+
+
+def insert_claims(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> None:
+    frame_ids = {f.key: f.id for f in extraction.frames}
+    published = rows.iso(extraction.report.published)
+    values = []
+    for c in extraction.claims:
+        q = c.quantity
+        values.append(
+            (
+                c.id,
+                c.report_id,
+                frame_ids.get(int(c.frame)) if c.frame is not None else None,
+                c.frame,
+                c.measure,
+                q.value,
+                q.qualifier,
+                q.low,
+                q.high,
+                q.text,
+                *rows.actor_values(c.victim),
+                *rows.actor_values(c.claimant),
+                c.sentence,
+                c.start,
+                c.end,
+                c.quantity_start,
+                c.quantity_end,
+                *rows.span_values(c.period),
+                int(c.negated),
+                published,
+                extraction.extractor_version,
+                stamp,
+            )
+        )
+    conn.executemany(_insert_sql("claims", _CLAIM_COLUMNS), values)
+
+
+def insert_quotes(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> None:
+    values = [
+        (
+            q.id,
+            q.report_id,
+            q.text,
+            q.start,
+            q.end,
+            *rows.actor_values(q.speaker),
+            extraction.extractor_version,
+            stamp,
+        )
+        for q in extraction.quotes
+    ]
+    conn.executemany(_insert_sql("quotes", _QUOTE_COLUMNS), values)
+
+
+def insert_places(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> None:
+    report_id = extraction.report.id
+    for mention in extraction.places:
+        place_id = _upsert_place(conn, mention.place, stamp)
+        conn.execute(
+            _insert_sql(
+                "place_mentions",
+                ("report_id", "place_id", "start", "end", "text", "extractor_version", "added_at"),
+            ),
+            (
+                report_id,
+                place_id,
+                mention.start,
+                mention.end,
+                mention.text,
+                extraction.extractor_version,
+                stamp,
+            ),
+        )
+
+
+def _upsert_place(conn: sqlite3.Connection, place: Place, stamp: str) -> str:
+    place_id = rows.place_id(place)
+    p = place
+    conn.execute(
+        _insert_sql(
+            "places", ("id", "name", "country", "admin1", "lat", "lon", "kind", "added_at")
+        ),
+        (place_id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, stamp),
+    )
+    return place_id
+
+
+def insert_cited_outlets(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> None:
+    outlets = dict.fromkeys(o for o in extraction.cited_outlets if o)
+    conn.executemany(
+        _insert_sql(
+            "cited_outlets", ("report_id", "outlet", "position", "extractor_version", "added_at")
+        ),
+        [
+            (extraction.report.id, outlet, position, extraction.extractor_version, stamp)
+            for position, outlet in enumerate(outlets)
+        ],
+    )
+
+
+def assign(conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]], stamp: str) -> None:
+    for frame_id, event_id in pairs:
+        frame = conn.execute(
+            "SELECT seq, countries, link_start, link_end FROM frames WHERE id = ?", (frame_id,)
+        ).fetchone()
+        if frame is None:
+            raise StoreError(f"cannot assign unknown frame {frame_id} to event {event_id}")
+        conn.execute(
+            "INSERT INTO frame_events (frame_id, event_id, assigned_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (frame_id) DO UPDATE SET event_id = excluded.event_id,"
+            " assigned_at = excluded.assigned_at WHERE event_id != excluded.event_id",
+            (frame_id, event_id, stamp),
+        )
+        days = rows.window_days(frame["link_start"], frame["link_end"])
+        conn.executemany(
+            "INSERT OR IGNORE INTO frame_days (country, day, seq, frame_id) VALUES (?, ?, ?, ?)",
+            [
+                (country, day, frame["seq"], frame_id)
+                for country in rows.from_json(frame["countries"])
+                for day in days
+            ],
+        )
+
+
+def save_event(conn: sqlite3.Connection, event: Event, stamp: str) -> None:
+    ids_json = rows.to_json(list(event.report_ids))
+    missing = conn.execute(
+        "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM reports)", (ids_json,)
+    ).fetchone()
+    if missing:
+        raise StoreError(f"event {event.id} cites report {missing[0]}, which is not stored")
+    assign(conn, [(frame_id, event.id) for frame_id in event.frame_ids], stamp)
+
+    content = rows.to_json(event.to_dict())
+    digest = hashlib.sha1(content.encode("utf-8")).hexdigest()
+    saved = conn.execute("SELECT digest FROM events WHERE id = ?", (event.id,)).fetchone()
+    if saved and saved["digest"] == digest:
+        return
+
+    frames_json = rows.to_json(list(event.frame_ids))
+    n_claims = conn.execute(
+        "SELECT count(*) FROM claims WHERE frame_id IN (SELECT value FROM json_each(?))",
+        (frames_json,),
+    ).fetchone()[0]
+    countries = rows.event_countries(event)
+    lat, lon = rows.event_point(event.places)
+    killed = rows.killed_summary(event.figures)
+    values = (
+        event.id,
+        event.type,
+        rows.iso(event.date_start),
+        rows.iso(event.date_end),
+        rows.to_json(countries),
+        rows.to_json([p.to_dict() for p in event.places]),
+        rows.to_json([a.to_dict() for a in event.actors]),
+        rows.actor_search_text(event),
+        rows.to_json([f.to_dict() for f in event.figures]),
+        frames_json,
+        ids_json,
+        rows.to_json(list(event.sources)),
+        len(event.report_ids),
+        n_claims,
+        _headline(conn, frames_json, ids_json),
+        lat,
+        lon,
+        int(any(f.contradiction for f in event.figures)),
+        int(killed is not None),
+        killed["low"] if killed else None,
+        killed["best"] if killed else None,
+        killed["high"] if killed else None,
+        digest,
+        stamp,
+    )
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in _EVENT_COLUMNS if c != "id")
+    conn.execute(
+        f"{_insert_sql('events', _EVENT_COLUMNS, or_ignore=False)}"
+        f" ON CONFLICT (id) DO UPDATE SET {updates}",
+        values,
+    )
+    for table in ("event_countries", "event_reports", "event_places"):
+        conn.execute(f"DELETE FROM {table} WHERE event_id = ?", (event.id,))
+    conn.executemany(
+        "INSERT INTO event_countries (event_id, country, position) VALUES (?, ?, ?)",
+        [(event.id, country, i) for i, country in enumerate(countries)],
+    )
+    conn.executemany(
+        "INSERT INTO event_reports (event_id, report_id, position) VALUES (?, ?, ?)",
+        [(event.id, report_id, i) for i, report_id in enumerate(dict.fromkeys(event.report_ids))],
+    )
+    place_ids = dict.fromkeys(_upsert_place(conn, place, stamp) for place in event.places)
+    conn.executemany(
+        "INSERT INTO event_places (event_id, place_id, position) VALUES (?, ?, ?)",
+        [(event.id, place_id, i) for i, place_id in enumerate(place_ids)],
+    )
+
+
+def _headline(conn: sqlite3.Connection, frames_json: str, reports_json: str) -> str | None:
+    """The title of the earliest report whose main event this is, else its first sentence."""
+    found = conn.execute(
+        'SELECT r.title, substr(r.text, f.start + 1, f."end" - f.start) AS sentence,'
+        " f.is_primary FROM frames f JOIN reports r ON r.id = f.report_id"
+        " WHERE f.id IN (SELECT value FROM json_each(?))"
+        " ORDER BY f.is_primary DESC, r.published IS NULL, r.published, f.seq",
+        (frames_json,),
+    ).fetchall()
+    for row in found:
+        if row["is_primary"] and row["title"]:
+            return rows.headline_text(row["title"])
+    if found:
+        return rows.headline_text(found[0]["sentence"])
+    title = conn.execute(
+        "SELECT title FROM reports WHERE id IN (SELECT value FROM json_each(?))"
+        " AND title IS NOT NULL ORDER BY published IS NULL, published, id LIMIT 1",
+        (reports_json,),
+    ).fetchone()
+    return rows.headline_text(title["title"]) if title else None
