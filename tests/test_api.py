@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from conftest_web import DemoStore, build_demo_store
 from sitrep.api import create_app, schemas, serve, views
 from sitrep.api.security import SettingsError, content_security_policy, tile_source
+from sitrep.store import StoreError
 
 TOKEN = "t0ken-for-tests-0123456789"
 
@@ -464,6 +465,10 @@ def test_read_only_by_default(client: TestClient, demo: DemoStore) -> None:
 def test_settings_are_checked(demo: DemoStore, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no sitrep store"):
         create_app(tmp_path / "missing.db")
+    not_a_store = tmp_path / "notes.db"
+    not_a_store.write_text("shopping list\n")
+    with pytest.raises(StoreError, match="not a sitrep database"):
+        create_app(not_a_store)
     with pytest.raises(ValueError, match="at least 16"):
         create_app(demo.path, ingest_token="short")
     with pytest.raises(SettingsError, match=r"\{z\}"):
@@ -686,3 +691,32 @@ def test_timeline_layout() -> None:
     assert first.y != last.y  # one lane per type
     assert {lane.label for lane in timeline.lanes} == {"armed clash", "airstrike"}
     assert next(t.label for t in timeline.ticks) == "Jan 2025"
+
+
+def test_figure_columns_put_the_victim_side_first_and_link_claims() -> None:
+    figure = {
+        "victim_country": "PAK",
+        "claims": [
+            {"claimant_country": "AFG", "value": 58, "claim_ids": ["c-2"]},
+            {"claimant_country": "PAK", "value": 23, "claim_ids": ["c-1", "c-missing"]},
+            {"claimant_country": None, "claimant_side": None, "value": 40, "claim_ids": []},
+        ],
+    }
+    event = {
+        "claims": [
+            {
+                "id": "c-1",
+                "report_id": "r-1",
+                "outlet": "Harbor Daily",
+                "published": "2025-10-12",
+                "sentence": "The army said 23 soldiers died.",
+            },
+            {"id": "c-2", "report_id": "r-2", "source": "b.txt", "sentence": "58 were killed."},
+        ]
+    }
+    columns = views.figure_columns(figure, event)
+    assert [c.side for c in columns] == ["Pakistan", "Afghanistan", "unattributed"]
+    assert [link.href for link in columns[0].links] == ["/reports/r-1?claim=c-1#claim-c-1"]
+    assert columns[0].links[0].label == "Harbor Daily, 2025-10-12"
+    assert columns[1].links[0].label == "b.txt"
+    assert columns[2].links == ()

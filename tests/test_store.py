@@ -407,10 +407,13 @@ def test_add_extraction_stores_report_with_provenance(db_path: Path, corpus) -> 
     (place,) = report["places"]
     assert place["name"] == "Kharkiv" and place["text"] == "Kharkiv"
     assert k1.report.text[place["start"] : place["end"]] == "Kharkiv"
-    provenance = sqlite3.connect(db_path).execute(
-        "SELECT count(*) FROM claims WHERE extractor_version = 'test-1' AND added_at != ''"
-    )
-    assert provenance.fetchone()[0] == 2
+    conn = sqlite3.connect(db_path)
+    for table in ("reports", "claims", "quotes", "frames", "place_mentions", "cited_outlets"):
+        unstamped = conn.execute(
+            f"SELECT count(*) FROM {table} WHERE extractor_version != 'test-1' OR added_at = ''"
+        )
+        assert unstamped.fetchone()[0] == 0, table
+    conn.close()
 
 
 def test_readding_changes_nothing(store: Store, db_path: Path, corpus, events) -> None:
@@ -595,6 +598,7 @@ def test_event_detail(store: Store, events) -> None:
         "published": "2025-03-04",
         "title": "Shelling hits Kharkiv market",
         "url": "https://example.org/kharkiv-1",
+        "original": None,
     }
     assert [(c["value"], c["outlet"], c["published"]) for c in d["claims"]] == [
         (7, "Harbor Ledger", "2025-03-04"),
@@ -819,6 +823,126 @@ def test_linked_frames_cost_does_not_grow_with_the_store(store: Store) -> None:
     assert vm_steps() == small
 
 
+# --- near-copies (syndicated reports) --------------------------------------------------------
+
+
+def syndicated(extraction: Extraction, credit: str, source: str, outlet: str) -> Extraction:
+    """The same story re-published elsewhere with a credit line appended (offsets unchanged)."""
+    report = replace(
+        extraction.report,
+        text=extraction.report.text + credit,
+        source=source,
+        outlet=outlet,
+        published=date(2025, 3, 6),
+    )
+    claims = tuple(replace(c, report_id=report.id) for c in extraction.claims)
+    frames = tuple(
+        replace(f, report_id=report.id, claim_ids=tuple(c.id for c in claims))
+        for f in extraction.frames
+    )
+    quotes = tuple(replace(q, report_id=report.id) for q in extraction.quotes)
+    return replace(extraction, report=report, claims=claims, frames=frames, quotes=quotes)
+
+
+def signature(seed: int) -> tuple[int, ...]:
+    """A made-up 128-value signature spanning the whole unsigned 64-bit range."""
+    return (0, 2**64 - 1, *((seed * 0x9E3779B97F4A7C15 + i * 7919) % 2**64 for i in range(126)))
+
+
+def test_near_copy_records_its_original(store: Store, corpus, events) -> None:
+    k1, k2 = corpus["k1"], corpus["k2"]
+    copy = syndicated(k2, "Distributed by Inland Wire.\n", "wire/inland.txt", "Inland Wire")
+    assert store.add_extraction(copy, original=k2.report.id, minhash=signature(1)) is True
+
+    assert store.report(copy.report.id)["original"] == k2.report.id
+    assert store.report(k2.report.id)["original"] is None
+
+    store.save_events([event_of("e-kharkiv", "shelling", [k1, k2, copy], events[0].figures)])
+    detail = store.event("e-kharkiv")
+    assert [(s["source"], s["original"]) for s in detail["sources"]] == [
+        ("wire/kharkiv-1.txt", None),
+        ("wire/kharkiv-2.txt", None),
+        ("wire/inland.txt", k2.report.id),
+    ]
+    sourced = store.event_claims("e-kharkiv")
+    assert [(s.claim.report_id, s.original) for s in sourced] == [
+        (k1.report.id, None),
+        (k1.report.id, None),
+        (k2.report.id, None),
+        (copy.report.id, k2.report.id),
+    ]
+    assert sourced[-1].claim == copy.claims[0] and sourced[-1].outlet == "Inland Wire"
+
+
+def test_copy_of_a_copy_points_at_the_first_report(store: Store, corpus) -> None:
+    k2 = corpus["k2"]
+    first = syndicated(k2, "Via Inland Wire.\n", "wire/inland.txt", "Inland Wire")
+    second = syndicated(first, "Via Hill Post.\n", "web/hill.html", "Hill Post")
+    assert store.add_extraction(first, original=k2.report.id)
+    assert store.add_extraction(second, original=first.report.id)
+    assert store.report(second.report.id)["original"] == k2.report.id
+    found = store._conn.execute(
+        "SELECT id FROM reports WHERE original_id = ? ORDER BY rowid", (k2.report.id,)
+    )
+    assert [r["id"] for r in found] == [first.report.id, second.report.id]
+
+
+def test_bad_original_or_signature_is_refused_and_writes_nothing(store: Store, corpus) -> None:
+    copy = syndicated(corpus["k2"], "Via Inland Wire.\n", "wire/inland.txt", "Inland Wire")
+    before = store.stats()
+    with pytest.raises(StoreError, match=r"inland\.txt: its original 'r-000000000000' is not"):
+        store.add_extraction(copy, original="r-000000000000")
+    with pytest.raises(StoreError, match="near-copy of itself"):
+        store.add_extraction(copy, original=copy.report.id)
+    too_big = (*signature(2)[:-1], 2**64)
+    for bad in ((), (1, -1), too_big, (1.5,) * 128, (True,) * 128, "abc"):
+        with pytest.raises(StoreError, match=r"inland\.txt: .*MinHash"):
+            store.add_extraction(copy, minhash=bad)  # type: ignore[arg-type]
+    assert store.stats() == before and not store.has_report(copy.report.id)
+    assert list(store.iter_minhashes()) == []
+
+
+def test_readding_ignores_a_new_original_or_signature(store: Store, corpus) -> None:
+    k1, k2 = corpus["k1"], corpus["k2"]
+    changes = store._conn.total_changes
+    assert store.add_extraction(k2, original=k1.report.id, minhash=signature(3)) is False
+    assert store._conn.total_changes == changes
+    assert store.report(k2.report.id)["original"] is None
+    assert list(store.iter_minhashes()) == []
+
+
+def test_iter_minhashes_streams_signatures_in_the_order_added(db_path: Path, corpus) -> None:
+    k2 = corpus["k2"]
+    copies = [
+        syndicated(k2, f"Republished by outlet number {i}.\n", f"copies/{i}.txt", f"Outlet {i}")
+        for i in range(4)
+    ]
+    # Added in descending id order, so insertion order is not the order of the ids.
+    copies.sort(key=lambda x: x.report.id, reverse=True)
+    with Store(db_path) as store:
+        assert store.add_extraction(k2, minhash=signature(10))
+        assert store.add_extraction(corpus["k1"])  # no signature: not streamed
+        for i, copy in enumerate(copies):
+            assert store.add_extraction(copy, original=k2.report.id, minhash=signature(11 + i))
+        stream = store.iter_minhashes()
+        assert next(stream) == (k2.report.id, None, signature(10))
+        rest = list(stream)
+    assert rest == [
+        (copy.report.id, k2.report.id, signature(11 + i)) for i, copy in enumerate(copies)
+    ]
+    assert [r for r, _, _ in rest] != sorted(r for r, _, _ in rest)
+
+    conn = sqlite3.connect(db_path)
+    blob = conn.execute("SELECT minhash FROM reports WHERE id = ?", (k2.report.id,)).fetchone()
+    assert len(blob[0]) == 128 * 8 and blob[0][8:16] == b"\xff" * 8  # 8 bytes a value
+    conn.execute("UPDATE reports SET minhash = x'0102' WHERE id = ?", (copies[0].report.id,))
+    conn.commit()
+    conn.close()
+    damaged = f"report {copies[0].report.id} has a damaged MinHash"
+    with Store.open_readonly(db_path) as reader, pytest.raises(StoreError, match=damaged):
+        list(reader.iter_minhashes())
+
+
 # --- schema, files, concurrency --------------------------------------------------------------
 
 
@@ -851,6 +975,27 @@ def test_v1_database_is_upgraded_and_backfilled(db_path: Path, corpus) -> None:
         assert fts_tables(db_path) == ["claims_fts", "events_fts", "quotes_fts"]
         history = new._conn.execute("SELECT version FROM schema_migrations ORDER BY version")
         assert [r[0] for r in history] == [m.version for m in MIGRATIONS]
+
+
+def test_v2_database_gains_near_copy_columns(db_path: Path, corpus) -> None:
+    k1, k2 = corpus["k1"], corpus["k2"]
+    with Store(db_path, migrations=MIGRATIONS[:2]) as old:
+        assert old.schema_version == 2
+        assert old.add_extraction(k1) and old.add_extraction(k2)
+    with pytest.raises(StoreError, match="open it once for writing"):
+        Store.open_readonly(db_path)
+    with Store(db_path) as new:
+        assert new.schema_version == 3
+        assert new.report(k1.report.id)["original"] is None
+        assert list(new.iter_minhashes()) == []
+        copy = syndicated(k1, "Via Inland Wire.\n", "wire/inland.txt", "Inland Wire")
+        assert new.add_extraction(copy, original=k1.report.id, minhash=signature(5))
+        assert list(new.iter_minhashes()) == [(copy.report.id, k1.report.id, signature(5))]
+        assert new.stats()["reports"] == 3 and new.claims(q="wounded")["total"] == 4
+        plan = new._conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM reports WHERE original_id = ?", (k1.report.id,)
+        ).fetchall()
+        assert "reports_by_original" in " ".join(str(tuple(row)) for row in plan)
 
 
 def test_newer_database_is_refused(db_path: Path) -> None:

@@ -167,8 +167,9 @@ class Claim:
     quantity_start: int
     quantity_end: int
     frame: int | None = None  # key of the report-level event frame it belongs to
-    period: DateSpan | None = None  # set for period statistics ("143 attacks in August")
-    negated: bool = False
+    period: DateSpan | None = None  # the period of a statistic, when its dates resolve
+    statistic: bool = False  # a figure over a period ("143 attacks in August"), not an event
+    negated: bool = False  # "denied that 50 were killed": kept out of figures
 
     @property
     def id(self) -> str:
@@ -192,6 +193,7 @@ class Claim:
             "end": self.end,
             "sentence": self.sentence,
             "period": self.period.to_dict() if self.period else None,
+            "statistic": self.statistic,
         }
 
 

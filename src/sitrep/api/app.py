@@ -39,6 +39,7 @@ from sitrep.api.security import (
     validate_tile_url,
 )
 from sitrep.models import Report
+from sitrep.store import Store
 
 log = logging.getLogger("sitrep.api")
 
@@ -166,33 +167,19 @@ def _page(page: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- store access
 
 
-def _open_readonly(db_path: Path) -> Any:
-    from sitrep.store import Store
-
-    opener = getattr(Store, "open_readonly", None)
-    return opener(db_path) if opener is not None else Store(db_path)
-
-
-def _open_readwrite(db_path: Path) -> Any:
-    from sitrep.store import Store
-
-    return Store(db_path)
-
-
 class StoreAccess:
-    """One read-only store connection per worker thread (SQLite connections are per thread)."""
+    """One read-only store per worker thread, so reads run side by side (WAL readers)."""
 
-    def __init__(self, db_path: Path, opener: Callable[[Path], Any] = _open_readonly) -> None:
+    def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
-        self._opener = opener
         self._local = threading.local()
-        self._opened: list[Any] = []
+        self._opened: list[Store] = []
         self._lock = threading.Lock()
 
-    def reader(self) -> Any:
-        store = getattr(self._local, "store", None)
+    def reader(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = self._opener(self.db_path)
+            store = Store.open_readonly(self.db_path)
             self._local.store = store
             with self._lock:
                 self._opened.append(store)
@@ -202,11 +189,11 @@ class StoreAccess:
         with self._lock:
             opened, self._opened = self._opened, []
         for store in opened:
-            with suppress(Exception):  # connections made in other threads may refuse
+            with suppress(Exception):  # closing at shutdown must not mask the real exit
                 store.close()
 
 
-def _call(store: Any, name: str, **kwargs: Any) -> Any:
+def _call(store: Store, name: str, **kwargs: Any) -> Any:
     """Run one store read; a malformed query (StoreQueryError is a ValueError) is a 400."""
     try:
         return getattr(store, name)(**kwargs)
@@ -288,6 +275,7 @@ def create_app(
     db_path = Path(db_path)
     if not db_path.is_file():
         raise FileNotFoundError(f"no sitrep store at {db_path}")
+    Store.open_readonly(db_path).close()  # fail now, with the store's message, if unusable
     tile_url = validate_tile_url(
         tile_url if tile_url is not None else os.environ.get("SITREP_TILE_URL")
     )
@@ -298,11 +286,13 @@ def create_app(
 
     readers = StoreAccess(db_path)
     templates = _templates()
+    closers: list[Callable[[], None]] = [readers.close]
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        readers.close()
+        for close in closers:
+            close()
 
     app = FastAPI(
         title="sitrep",
@@ -451,7 +441,7 @@ def create_app(
         return JSONOut(readers.reader().stats())
 
     if ingest_token is not None:
-        _add_ingest_route(app, db_path, ingest_token, rule)
+        closers.append(_add_ingest_route(app, db_path, ingest_token, rule))
 
     # ------------------------------------------------------------ pages
 
@@ -508,11 +498,14 @@ def create_app(
     return app
 
 
-def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> None:
-    """``POST /api/ingest``: only exists when a token is configured; opens the db read-write."""
+def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> Callable[[], None]:
+    """``POST /api/ingest``: only exists when a token is configured; opens the db read-write.
+
+    Returns the function that closes the read-write store at shutdown.
+    """
     adapter = TypeAdapter(schemas.IngestReport | list[schemas.IngestReport])
     writer_lock = threading.Lock()
-    writer: list[Any] = []  # the read-write store, opened on first use
+    opened: dict[str, Any] = {}  # the read-write store and the extractor, made on first use
 
     def process(reports: list[Report]) -> Any:
         try:
@@ -521,11 +514,19 @@ def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> Non
             raise HTTPException(
                 501, "ingest is unavailable: sitrep.process.ingest_reports is missing"
             ) from None
-        kwargs = {"rule": rule} if "rule" in inspect.signature(ingest_reports).parameters else {}
+        accepted = inspect.signature(ingest_reports).parameters
+        kwargs: dict[str, Any] = {"rule": rule} if "rule" in accepted else {}
         with writer_lock:
-            if not writer:
-                writer.append(_open_readwrite(db_path))
-            return ingest_reports(writer[0], reports, **kwargs)
+            if "store" not in opened:
+                opened["store"] = Store(db_path)
+            if "extractor" in accepted:
+                # Loading the language model takes seconds: do it once, not per request.
+                if "extractor" not in opened:
+                    from sitrep.nlp.pipeline import Extractor
+
+                    opened["extractor"] = Extractor()
+                kwargs["extractor"] = opened["extractor"]
+            return ingest_reports(opened["store"], reports, **kwargs)
 
     @app.post(
         "/api/ingest",
@@ -559,6 +560,14 @@ def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> Non
         result = await run_in_threadpool(process, reports)
         out = {"received": len(reports), "report_ids": [r.id for r in reports], "result": result}
         return JSONOut(json.loads(json.dumps(out, default=_lenient)))
+
+    def close() -> None:
+        with writer_lock:
+            store = opened.pop("store", None)
+        if store is not None:
+            store.close()
+
+    return close
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:

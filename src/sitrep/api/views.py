@@ -144,7 +144,10 @@ class SideColumn:
 
 
 def figure_columns(figure: Mapping[str, Any], event: Mapping[str, Any]) -> list[SideColumn]:
-    """The figure's claim groups as side-by-side columns, each with links to its claims."""
+    """The figure's claim groups as side-by-side columns, each with links to its claims.
+
+    Claims are looked up in the event dict's ``claims`` (which carry their report ids).
+    """
     claims = {c["id"]: c for c in event.get("claims") or () if c.get("id")}
     columns = []
     for group in figure.get("claims") or ():
@@ -162,7 +165,12 @@ def figure_columns(figure: Mapping[str, Any], event: Mapping[str, Any]) -> list[
                 )
             )
         columns.append(SideColumn(side_label(group), group, tuple(links)))
-    return sorted(columns, key=lambda c: c.side)
+    # The victim side's own account first, then the other sides by name.
+    victim = figure.get("victim_country")
+    return sorted(
+        columns,
+        key=lambda c: (victim is None or c.group.get("claimant_country") != victim, c.side),
+    )
 
 
 # ---------------------------------------------------------------- report text with marks

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from sitrep.knowledge import Lexicon
 from sitrep.models import Actor, DateSpan
 from sitrep.nlp.actors import PRONOUNS_GROUP, PRONOUNS_PERSON, ActorResolver
+from sitrep.nlp.outlets import outlet_named
 from sitrep.nlp.quantities import QuantityMention
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "dobj", "npadvmod", "attr", "oprd", "obj", "pobj"}
@@ -65,6 +66,7 @@ class ClaimMatch:
     sentence: Span
     negated: bool
     period: DateSpan | None = None
+    statistic: bool = False
 
 
 @dataclass
@@ -252,8 +254,20 @@ class ClaimFinder:
         if tok.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
             ref = discourse.pronoun(tok.lower_)
             return Actor(text=tok.text, name=ref.name, country=ref.country, type=ref.type) if ref else None
+        named = _appositive_name(tok)
+        if named is not None:
+            # "their chief spokesman, Zabihullah Mujahid": the name says who
+            person = self.resolver.resolve(noun_phrase(named), day)
+            if person is not None and person.type == "person":
+                if person.country is None:
+                    role = self.resolver.resolve(noun_phrase(tok), day, owner=discourse.last_group)
+                    person = Actor(person.text, person.name, role.country if role else None, "person")
+                return person
         span = noun_phrase(tok)
         actor = self.resolver.resolve(span, day, skip=skip, owner=owner)
+        outlet = outlet_named(span.text)
+        if outlet is not None and (actor is None or actor.type in {None, "organization", "media"}):
+            return Actor(text=span.text, name=outlet.name, country=outlet.country, type="media")
         if actor is not None and actor.country is None and actor.type in {
             "media",
             "government",
@@ -296,6 +310,8 @@ class ClaimFinder:
             victim_tok = _prep_object(noun, {"of", "on", "against", "among"})
         if victim_tok is None and trigger is not None:
             victim_tok = self._coordinated_victim(trigger, doc)
+        if trigger is not None and _on_both_sides(trigger):
+            return Actor(text="both sides", name=None, country=None, type=None)
         owner = claimant if claimant.type != "media" or claimant.country else None
         actor = None
         if victim_tok is not None:
@@ -366,6 +382,25 @@ def noun_phrase(tok: Token) -> Span:
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
     return doc[lo : hi + 1]
+
+
+BOTH_SIDES = {("both", "side"), ("each", "side"), ("either", "side"), ("both", "country")}
+
+
+def _on_both_sides(trigger: Token) -> bool:
+    """ "scores dead on both sides": the figure is about no single side."""
+    head = trigger.head if trigger.dep_ in {"oprd", "acomp", "amod"} else trigger
+    for tok in (*head.subtree,):
+        if (tok.lower_, tok.head.lemma_.lower()) in BOTH_SIDES:
+            return True
+    return False
+
+
+def _appositive_name(tok: Token) -> Token | None:
+    """A person's name in apposition to a title ("the spokesman, Zabihullah Mujahid")."""
+    if tok.ent_type_ == "PERSON":
+        return None
+    return next((c for c in tok.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
 
 
 def _prep_object(noun: Token, preps: Iterable[str]) -> Token | None:

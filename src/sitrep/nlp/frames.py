@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
@@ -61,31 +61,35 @@ def default_taxonomy() -> Taxonomy:
     return Taxonomy(types, compatible)
 
 
-def sentence_event_type(sent: Span, taxonomy: Taxonomy, skip: set[int]) -> tuple[str, str] | None:
-    """The highest-priority event type triggered in a sentence: (type, trigger text)."""
+def sentence_event_type(
+    sent: Span, taxonomy: Taxonomy, skip: set[int]
+) -> tuple[str, str, int] | None:
+    """The highest-priority event type triggered in a sentence: (type, trigger text, token)."""
     lemmas = [(t.i, t.lemma_.lower(), t.text) for t in sent if not t.is_punct and t.i not in skip]
-    best: tuple[int, str, str] | None = None
+    best: tuple[int, str, str, int] | None = None
     for etype in taxonomy.types:
         if best is not None and etype.priority <= best[0]:
             continue
-        hit = next((text for _, lemma, text in lemmas if lemma in etype.triggers), None)
+        hit = next(((text, i) for i, lemma, text in lemmas if lemma in etype.triggers), None)
         if hit is None:
             hit = _phrase_hit(lemmas, etype.phrases)
         if hit is not None:
-            best = (etype.priority, etype.name, hit)
-    return (best[1], best[2]) if best else None
+            best = (etype.priority, etype.name, hit[0], hit[1])
+    return (best[1], best[2], best[3]) if best else None
 
 
-def _phrase_hit(lemmas: list[tuple[int, str, str]], phrases: Sequence[tuple[str, ...]]) -> str | None:
+def _phrase_hit(
+    lemmas: list[tuple[int, str, str]], phrases: Sequence[tuple[str, ...]]
+) -> tuple[str, int] | None:
     words = [lemma for _, lemma, _ in lemmas]
     for phrase in phrases:
         n = len(phrase)
         for k in range(len(words) - n + 1):
             if tuple(words[k : k + n]) == phrase:
-                return " ".join(text for _, _, text in lemmas[k : k + n])
+                return " ".join(text for _, _, text in lemmas[k : k + n]), lemmas[k][0]
             # allow one determiner/possessive between the words ("close the border")
             if n == 2 and k + 2 < len(words) and words[k] == phrase[0] and words[k + 2] == phrase[1]:
-                return " ".join(text for _, _, text in lemmas[k : k + 3])
+                return " ".join(text for _, _, text in lemmas[k : k + 3]), lemmas[k][0]
     return None
 
 
@@ -142,5 +146,8 @@ def merge_dates(a: DateSpan | None, b: DateSpan | None) -> DateSpan | None:
     return DateSpan(start, end, gran, f"{a.text}; {b.text}".strip("; "))
 
 
-def publication_span(published: date | None) -> DateSpan | None:
-    return DateSpan(published, published, "day", "publication date") if published else None
+def recent_span(published: date | None, days: int = 2) -> DateSpan | None:
+    """The days just before publication, where a report's main event usually falls."""
+    if published is None:
+        return None
+    return DateSpan(published - timedelta(days=days), published, "day", "publication date")

@@ -65,3 +65,13 @@ def outlet_by_domain(domain: str) -> Outlet | None:
         if any(domain == d or domain.endswith("." + d) for d in outlet.domains):
             return outlet
     return None
+
+
+def outlet_named(text: str) -> Outlet | None:
+    """The outlet a noun phrase names, when it is mostly the outlet's name ("Al Jazeera News")."""
+    pattern, canonical = _matcher()
+    m = pattern.search(text)
+    if m is None or len(m.group(1)) < 0.5 * len(text.strip()):
+        return None
+    name = canonical[m.group(1)]
+    return next((o for o in default_outlets() if o.name == name), None)

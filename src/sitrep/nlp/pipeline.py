@@ -24,7 +24,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from sitrep.knowledge import Catalog, Lexicon, load_catalog, default_lexicon
 from sitrep.models import (
@@ -48,6 +48,7 @@ from sitrep.nlp.frames import (
     dates_apart,
     default_taxonomy,
     merge_dates,
+    recent_span,
     report_terms,
     sentence_event_type,
 )
@@ -84,6 +85,7 @@ class DateMention:
     end: int
     span: DateSpan
     speech: bool  # the date of a statement ("said on Sunday"), not of an event
+    anchored: bool = True  # False: resolved against a stand-in date (the report has none)
 
 
 @dataclass(frozen=True)
@@ -130,12 +132,18 @@ def knowledge_for(key: str) -> Knowledge:
 
 @Language.component("sitrep_paragraphs", assigns=["token.is_sent_start"])
 def paragraphs(doc: Doc) -> Doc:
+    """Line breaks end sentences, and a dateline ("KABUL —") stands apart from the story."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
             tok.is_sent_start = True
-        elif prev.is_space:
-            continue
+    dateline = geo.parse_dateline(doc.text[:200])
+    if dateline is not None:
+        after = doc.char_span(dateline[1], len(doc.text), alignment_mode="expand")
+        if after is not None and len(after) and after[0].i > 0:
+            while after[0].is_space and len(after) > 1:
+                after = after[1:]
+            after[0].is_sent_start = True
     return doc
 
 
@@ -185,9 +193,17 @@ def places_component(doc: Doc) -> Doc:
 @Language.component("sitrep_dates", assigns=["doc._.dates"])
 def dates_component(doc: Doc) -> Doc:
     published: date | None = doc._.published
-    found = []
-    for start, end, span in date_rules.find_dates(doc.text, published):
-        found.append(DateMention(start, end, span, _is_speech_date(doc, start, end)))
+    found = [
+        DateMention(start, end, span, _is_speech_date(doc, start, end))
+        for start, end, span in date_rules.find_dates(doc.text, published)
+    ]
+    if published is None:
+        # Undated report: "in August" still marks a statistic even if its year is unknown.
+        found += [
+            DateMention(start, end, span, _is_speech_date(doc, start, end), anchored=False)
+            for start, end, span in date_rules.find_dates(doc.text, date.today())
+            if date_rules.is_period(span)
+        ]
     doc._.dates = found
     return doc
 
@@ -233,6 +249,8 @@ def attribute(doc: Doc, k: Knowledge) -> None:
     last_speaker: Actor | None = None
     last_speaker_sent = -10
     q_index = 0
+    # A period hanging off a reporting verb ("recorded 143 attacks in August") is still the
+    # statistic's period: statements are dated by days, not months.
     periods = [d for d in (doc._.dates or ()) if date_rules.is_period(d.span)]
     quantity_tokens = {i for m in quantities for i in range(m.start, m.end)}
     for s_index, sent in enumerate(doc.sents):
@@ -263,9 +281,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
             for p in places
             if sent.start_char <= p.start < sent.end_char and p.place.country
         ]
-        period = next(
-            (d.span for d in periods if sent.start_char <= d.start < sent.end_char), None
-        )
+        sent_periods = [d for d in periods if sent.start_char <= d.start < sent.end_char]
         for mention in quantities:
             if not (sent.start <= mention.anchor < sent.end):
                 continue
@@ -283,8 +299,20 @@ def attribute(doc: Doc, k: Knowledge) -> None:
             victim = finder.victim_for(
                 mention, trigger, noun, claimant, day, discourse, countries, quantity_tokens
             )
+            period = next(
+                (d for d in sent_periods if _date_governs(doc, d, (anchor, trigger))), None
+            )
             claims.append(
-                ClaimMatch(mention, measure, victim, claimant, sent, False, period)
+                ClaimMatch(
+                    mention,
+                    measure,
+                    victim,
+                    claimant,
+                    sent,
+                    False,
+                    period.span if period is not None and period.anchored else None,
+                    statistic=period is not None,
+                )
             )
         # remember who spoke in this sentence for later pronouns and bare quotes
         for verb in verbs:
@@ -303,6 +331,24 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                 discourse.remember(claim.claimant)
     doc._.claims = claims
     doc._.quotes = quotes
+
+
+def _date_governs(doc: Doc, mention: DateMention, tokens: Iterable[Token | None]) -> bool:
+    """True when a date expression belongs to the clause of one of ``tokens``: the verb the
+    date hangs from is that token or one of its ancestors ("killed ... between January and
+    September" yes; "since the Taliban returned three years ago" no)."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = span.root
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    for tok in tokens:
+        if tok is None:
+            continue
+        if verb.i == tok.i or verb in tok.ancestors:
+            return True
+    return False
 
 
 @Language.factory(
@@ -343,16 +389,23 @@ def build_frames(doc: Doc, taxonomy: Taxonomy) -> None:
         sdate: DateSpan | None = None
         for span in event_dates:
             sdate = merge_dates(sdate, span)
-        has_period = any(date_rules.is_period(d.span) for d in in_sent)
         found = sentence_event_type(sent, taxonomy, quote_tokens)
+        sent_claims = [c for c in claims if c.sentence.start == sent.start]
+        is_statistic = bool(sent_claims) and all(c.statistic for c in sent_claims)
+        if found is not None and not sent_claims:
+            trigger_tok = doc[found[2]]
+            is_statistic = any(
+                date_rules.is_period(d.span) and _date_governs(doc, d, (trigger_tok,))
+                for d in in_sent
+            )
         if found is None:
-            if primary is not None and sent.start in claim_sents and not has_period:
+            if primary is not None and sent.start in claim_sents and not is_statistic:
                 if sdate is not None and not dates_apart(primary.date, sdate):
                     primary.date = merge_dates(primary.date, sdate)
             continue
-        if has_period and sdate is None:
-            continue  # a statistic over a period, not an event
-        etype, trigger = found
+        if is_statistic:
+            continue  # a figure over a period, not an event
+        etype, trigger, _ = found
         if primary is None:
             primary = FrameDraft(0, etype, trigger, sent.start_char, sent.end_char, True, sdate)
             primary.absorb(sent)
@@ -360,7 +413,8 @@ def build_frames(doc: Doc, taxonomy: Taxonomy) -> None:
             sentence_frame[idx] = 0
             continue
         target: FrameDraft | None = None
-        if sdate is not None and dates_apart(primary.date, sdate):
+        reference = primary.date or recent_span(doc._.published)
+        if sdate is not None and dates_apart(reference, sdate):
             target = next(
                 (
                     d
@@ -392,7 +446,7 @@ def build_frames(doc: Doc, taxonomy: Taxonomy) -> None:
     sent_index = {s.start: i for i, s in enumerate(sents)}
     claim_frames: dict[int, int | None] = {}
     for n, claim in enumerate(claims):
-        if claim.period is not None:
+        if claim.statistic:
             claim_frames[n] = None
             continue
         idx = sent_index.get(claim.sentence.start, -1)
@@ -521,6 +575,7 @@ def to_extraction(doc: Doc, report: Report, k: Knowledge) -> Extraction:
                 quantity_end=base + q_span.end_char,
                 frame=claim_frames.get(n),
                 period=match.period,
+                statistic=match.statistic,
             )
         )
     quotes = tuple(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import operator
+import struct
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -127,6 +129,37 @@ def span_values(span: DateSpan | None) -> tuple[str | None, str | None, str | No
 def casefold(text: str | None) -> str:
     """Case-insensitive matching for any script (SQLite's lower() only knows ASCII)."""
     return text.casefold() if text else ""
+
+
+# --- near-copy signatures -------------------------------------------------------------------
+
+# Fixed little-endian 8-byte words, so a database file reads the same on any machine.
+_MINHASH_WORD = struct.Struct("<Q")
+
+
+def pack_minhash(signature: Sequence[int]) -> bytes:
+    """A MinHash signature as a blob; ValueError unless it is unsigned 64-bit integers."""
+    values = []
+    for value in signature:
+        try:
+            number = operator.index(value)  # any integer type (numpy's too), never a float
+        except TypeError:
+            number = -1
+        if isinstance(value, bool) or not 0 <= number < 2**64:
+            raise ValueError(f"MinHash values must be integers in 0..2**64-1, not {value!r}")
+        values.append(number)
+    if not values:
+        raise ValueError("a MinHash signature needs at least one value")
+    return struct.pack(f"<{len(values)}Q", *values)
+
+
+def unpack_minhash(blob: object) -> tuple[int, ...]:
+    """The signature stored by ``pack_minhash``; ValueError for a value it could not have made."""
+    size = _MINHASH_WORD.size
+    if not isinstance(blob, bytes) or not blob or len(blob) % size:
+        shape = f"{len(blob)} bytes" if isinstance(blob, bytes) else type(blob).__name__
+        raise ValueError(f"expected a whole number of {size}-byte words, found {shape}")
+    return struct.unpack(f"<{len(blob) // size}Q", blob)
 
 
 # --- claims and quotes ----------------------------------------------------------------------

@@ -265,6 +265,16 @@ INSERT INTO {fts}({fts}) VALUES ('rebuild');
 """
 
 
+# A syndicated copy points at the report it copies (never at another copy), so reconciliation
+# can count it once; its MinHash signature (little-endian unsigned 64-bit ints) lets the next
+# run's duplicate detector recognise copies of reports stored by earlier runs.
+_NEAR_COPIES = """
+ALTER TABLE reports ADD COLUMN original_id TEXT REFERENCES reports(id);
+ALTER TABLE reports ADD COLUMN minhash BLOB;
+CREATE INDEX reports_by_original ON reports(original_id) WHERE original_id IS NOT NULL;
+"""
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables", _CORE),
     Migration(
@@ -272,6 +282,7 @@ MIGRATIONS: list[Migration] = [
         "full-text search over claim sentences, quotes and event headlines",
         _fts("claims", "sentence") + _fts("quotes", "text") + _fts("events", "headline"),
     ),
+    Migration(3, "near-copies: original report and MinHash signature", _NEAR_COPIES),
 ]
 
 

@@ -137,17 +137,37 @@ class Store:
             found = self._conn.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,))
             return found.fetchone() is not None
 
-    def add_extraction(self, extraction: Extraction) -> bool:
-        """Store a report and everything extracted from it; False if it was already stored."""
+    def add_extraction(
+        self,
+        extraction: Extraction,
+        *,
+        original: str | None = None,
+        minhash: Sequence[int] | None = None,
+    ) -> bool:
+        """Store a report and everything extracted from it; False if it was already stored.
+
+        ``original`` is the id of a stored report this one is a near-copy of (a copy of a copy
+        is recorded as a copy of the first); ``minhash`` is the MinHash signature of the
+        report's body, kept for ``iter_minhashes``. Re-adding a report changes nothing.
+        """
         report = extraction.report
         what = f"cannot add report {report.source}"
         self._require_writable(what)
         write.check_belongs(extraction)
+        signature = None
+        if minhash is not None:
+            try:
+                signature = rows.pack_minhash(minhash)
+            except ValueError as exc:
+                raise StoreError(f"{what}: {exc}") from None
         if self.has_report(report.id):
             return False
         stamp = now()
         with self._transaction(what) as conn:
-            if not write.insert_report(conn, extraction, stamp):
+            inserted = write.insert_report(
+                conn, extraction, stamp, original=original, minhash=signature
+            )
+            if not inserted:
                 return False  # another writer stored it since the check above
             write.insert_frames(conn, extraction, stamp)
             write.insert_claims(conn, extraction, stamp)
@@ -248,9 +268,26 @@ class Store:
                     source=row["source"],
                     outlet=row["outlet"],
                     published=rows.parse_day(row["published"]),
+                    original=row["original_id"],
                 )
                 for row in found
             ]
+
+    def iter_minhashes(self) -> Iterator[tuple[str, str | None, tuple[int, ...]]]:
+        """(report id, original id, MinHash signature) of each report stored with a signature,
+        in the order added: what a duplicate detector needs to recognise copies across runs."""
+        # Reports are never deleted, so rowid order is the order they were added.
+        found = self._conn.execute(
+            "SELECT id, original_id, minhash FROM reports WHERE minhash IS NOT NULL ORDER BY rowid"
+        )
+        for row in found:
+            try:
+                signature = rows.unpack_minhash(row["minhash"])
+            except ValueError as exc:
+                raise StoreError(
+                    f"{self.path}: report {row['id']} has a damaged MinHash signature ({exc})"
+                ) from None
+            yield row["id"], row["original_id"], signature
 
     # --- reads for the CLI, API and pages ---------------------------------------------------
 
@@ -321,7 +358,8 @@ class Store:
             d["sources"] = [
                 dict(source)
                 for source in conn.execute(
-                    "SELECT r.id AS report_id, r.source, r.outlet, r.published, r.title, r.url"
+                    "SELECT r.id AS report_id, r.source, r.outlet, r.published, r.title, r.url,"
+                    " r.original_id AS original"
                     " FROM event_reports er JOIN reports r ON r.id = er.report_id"
                     " WHERE er.event_id = ? ORDER BY er.position",
                     (event_id,),
@@ -466,6 +504,7 @@ class Store:
                 "published": row["published"],
                 "title": row["title"],
                 "url": row["url"],
+                "original": row["original_id"],
                 "text": row["text"],
                 "body_start": row["body_start"],
                 "extractor_version": row["extractor_version"],
@@ -596,7 +635,7 @@ _CLAIM_SELECT = (
 )
 
 _EVENT_CLAIMS_SQL = (
-    "SELECT c.*, r.source, r.outlet, fe.event_id AS event FROM frame_events fe"
+    "SELECT c.*, r.source, r.outlet, r.original_id, fe.event_id AS event FROM frame_events fe"
     " JOIN claims c ON c.frame_id = fe.frame_id JOIN reports r ON r.id = c.report_id"
     " WHERE fe.event_id = ? ORDER BY c.published, c.report_id, c.start, c.id"
 )

@@ -9,7 +9,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from sitrep.models import Event, Extraction, Place
+from sitrep.models import Event, Extraction, Place, Report
 from sitrep.store import rows
 from sitrep.store.errors import StoreError
 
@@ -73,9 +73,18 @@ def check_belongs(extraction: Extraction) -> None:
             )
 
 
-def insert_report(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> bool:
+def insert_report(
+    conn: sqlite3.Connection,
+    extraction: Extraction,
+    stamp: str,
+    *,
+    original: str | None = None,
+    minhash: bytes | None = None,
+) -> bool:
+    """Insert the report row; ``minhash`` is a blob from ``rows.pack_minhash``."""
     r = extraction.report
-    values = (
+    columns = _REPORT_COLUMNS
+    values: tuple[object, ...] = (
         r.id,
         r.source,
         r.text,
@@ -87,7 +96,26 @@ def insert_report(conn: sqlite3.Connection, extraction: Extraction, stamp: str) 
         extraction.extractor_version,
         stamp,
     )
-    return conn.execute(_insert_sql("reports", _REPORT_COLUMNS), values).rowcount == 1
+    if original is not None or minhash is not None:
+        # Named only when set, so a store held at an older schema still takes plain reports.
+        root = original_root(conn, r, original) if original is not None else None
+        columns += ("original_id", "minhash")
+        values += (root, minhash)
+    return conn.execute(_insert_sql("reports", columns), values).rowcount == 1
+
+
+def original_root(conn: sqlite3.Connection, report: Report, original: str) -> str:
+    """The stored report a near-copy counts as: ``original``, or the report it copies."""
+    if original == report.id:
+        raise StoreError(f"cannot add report {report.source}: it cannot be a near-copy of itself")
+    found = conn.execute(
+        "SELECT coalesce(original_id, id) FROM reports WHERE id = ?", (original,)
+    ).fetchone()
+    if found is None:
+        raise StoreError(
+            f"cannot add report {report.source}: its original {original!r} is not stored"
+        )
+    return str(found[0])
 
 
 def insert_frames(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> None:
@@ -196,13 +224,9 @@ def insert_places(conn: sqlite3.Connection, extraction: Extraction, stamp: str) 
 
 def _upsert_place(conn: sqlite3.Connection, place: Place, stamp: str) -> str:
     place_id = rows.place_id(place)
-    p = place
-    conn.execute(
-        _insert_sql(
-            "places", ("id", "name", "country", "admin1", "lat", "lon", "kind", "added_at")
-        ),
-        (place_id, p.name, p.country, p.admin1, p.lat, p.lon, p.kind, stamp),
-    )
+    columns = ("id", "name", "country", "admin1", "lat", "lon", "kind", "added_at")
+    values = (place.name, place.country, place.admin1, place.lat, place.lon, place.kind)
+    conn.execute(_insert_sql("places", columns), (place_id, *values, stamp))
     return place_id
 
 
