@@ -269,6 +269,12 @@ def test_ruler_patterns_find_places_in_spacy():
         ("KANDAHAR—Residents fled", ["Kandahar"], "Residents"),
         ("BEIRUT (LEBANON), 4 MAR 91 -- [REPORT]", ["Beirut", "Lebanon"], " [REPORT]"),
         ("Lima, 2 Feb 89 (Radio Nacional) -- [Text] Police", ["Lima"], " [Text]"),
+        ("QUITO, 5 JUN 90 (NOTIMEX - EFE) -- [TEXT] TROOPS", ["Quito"], " [TEXT]"),
+        (
+            "LA PAZ (BOLIVIA), 8 APR 89 (RADIO ILLIMANI NETWORK)\n-- [REPORT]",
+            ["La Paz", "Bolivia"],
+            " [REPORT]",
+        ),
     ],
 )
 def test_datelines(text, names, rest):

@@ -89,11 +89,20 @@ class ClaimFinder:
             if own is None and noun.i > 0:
                 own = lex.measure_of_noun(f"{doc[noun.i - 1].lower_} {noun.lemma_.lower()}")
             if own is not None and not self._is_victim_noun(noun):
-                return own, noun, noun
+                if noun.lower_ not in lex.object_nouns:
+                    return own, noun, noun
+                # "shot down 5 drones": what happened to the objects outranks what they are
+                via_verb = self._verb_path(anchor, noun)
+                return via_verb if via_verb is not None else (own, noun, noun)
         for adj in (anchor, noun):
             found = self._adjective_measure(adj) if adj is not None else None
             if found:
                 return found[0], found[1], noun
+        return self._verb_path(anchor, noun)
+
+    def _verb_path(self, anchor: Token, noun: Token | None) -> tuple[str, Token | None, Token | None] | None:
+        """Climb from the number through coordination and "including"/"of" phrases to the
+        verb (or toll) that says what happened to what it counts."""
         tok = anchor if anchor.dep_ != "nummod" or noun is None else noun
         for _ in range(6):
             dep, head = tok.dep_, tok.head
@@ -306,7 +315,8 @@ class ClaimFinder:
         skip = set(range(mention.start, mention.end)) | set(other_quantities)
         lex = self.lexicon
         victim_tok = noun
-        if noun is not None and lex.measure_of_noun(noun.lemma_.lower()) and not self._is_victim_noun(noun):
+        if noun is not None and trigger is not None and trigger.i == noun.i:
+            # the noun is the measure itself ("12 deaths", "143 attacks"): victims follow "of/on"
             victim_tok = _prep_object(noun, {"of", "on", "against", "among"})
         if victim_tok is None and trigger is not None:
             victim_tok = self._coordinated_victim(trigger, doc)

@@ -304,11 +304,13 @@ class Gazetteer:
         return None
 
     def _lookup(self, name: str, wanted: frozenset[str], kind: str | None) -> Place | None:
+        entries = [e for e in self._entry_index.get(name) if kind is None or e.kind == kind]
         if kind in {None, "country"}:
             codes = self._country_index.get(name)
-            if codes:
+            # a country, unless the story is elsewhere and has a place of that name ("Georgia")
+            local = [e for e in entries if e.country in wanted]
+            if codes and (not local or any(c in wanted for c in codes)):
                 return self.countries[_prefer_context(codes, wanted)].place()
-        entries = [e for e in self._entry_index.get(name) if kind is None or e.kind == kind]
         if kind == "region" and not entries:  # "Kurram Valley", "Donetsk region"
             entries = [e for e in self._entry_index.get(name) if e.kind != "city"]
         if entries:
@@ -364,14 +366,15 @@ class Gazetteer:
         """spaCy EntityRuler patterns for gazetteer names, as written and in capitals.
 
         Labels: GPE for admin1/district/city, LOC for regions and crossings; ``id`` is the
-        entry's ``key``. Aliases written in lower case ("tribal areas") are left out.
+        entry's ``key``. Aliases written in lower case ("tribal areas") and abbreviations
+        ending in a full stop ("Miss.", "Ind.") are left to ``lookup``.
         """
         patterns: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
         for entry in self.entries:
             label = _RULER_LABEL.get(entry.kind, "GPE")
             for name in (entry.name, *entry.aliases):
-                if not name[:1].isupper() or len(name) < 2:
+                if not name[:1].isupper() or len(name) < 2 or name.endswith("."):
                     continue
                 for form in (name,) if name.isupper() else (name, name.upper()):
                     if (form, label) in seen:
@@ -526,7 +529,12 @@ def parse_dateline(text: str) -> tuple[list[str], int] | None:
     lead = len(text) - len(text.lstrip())
     line_end = text.find("\n", lead)
     line = text[lead : line_end if line_end >= 0 else len(text)]
-    dash = _DASH.search(line[:120])
+    after = text[line_end + 1 :].lstrip(" \t") if line_end >= 0 else ""
+    if after.startswith(("--", "—", "–")):  # a wire dateline wrapped before its dash
+        line = text[lead : len(text) - len(after)].replace("\n", " ") + after.split("\n", 1)[0]
+    # a dash inside brackets ("(ACAN - EFE)") is part of the agency, not the dateline's end
+    masked = _PAREN.sub(lambda m: re.sub(r"[^\s()]", "x", m.group()), line[:120])
+    dash = _DASH.search(masked)
     if dash is None or dash.start() == 0:
         return None
     head = line[: dash.start()].rstrip()

@@ -323,6 +323,11 @@ def attribute(doc: Doc, k: Knowledge) -> None:
             if actor is not None:
                 discourse.remember(actor)
                 last_speaker, last_speaker_sent = actor, s_index
+        for tok in sent:
+            # named subjects of any verb are what later "he"/"she"/"it" point back to
+            if tok.dep_ == "nsubj" and tok.ent_type_ in {"PERSON", "ORG"} and tok.i not in inside:
+                if not any(v.i == tok.head.i for v in verbs):
+                    discourse.remember(finder.actor_of_np(tok, day, discourse))
         if sent_speaker is not None:
             discourse.remember(sent_speaker)
             last_speaker, last_speaker_sent = sent_speaker, s_index
