@@ -711,7 +711,7 @@ def test_figure_columns_put_the_victim_side_first_and_link_claims() -> None:
                 "published": "2025-10-12",
                 "sentence": "The army said 23 soldiers died.",
             },
-            {"id": "c-2", "report_id": "r-2", "source": "b.txt", "sentence": "58 were killed."},
+            {"id": "c-2", "report_id": "r-2", "source": "../in/b.txt", "sentence": "58 killed."},
         ]
     }
     columns = views.figure_columns(figure, event)
@@ -720,3 +720,10 @@ def test_figure_columns_put_the_victim_side_first_and_link_claims() -> None:
     assert columns[0].links[0].label == "Harbor Daily, 2025-10-12"
     assert columns[1].links[0].label == "b.txt"
     assert columns[2].links == ()
+
+
+def test_type_colours_are_distinct_across_the_taxonomy() -> None:
+    types = views.taxonomy_order()
+    assert "armed_clash" in types
+    assert len({views.type_class(t) for t in types}) == min(len(types), views.N_TYPE_COLOURS)
+    assert views.type_class("not_in_the_taxonomy") == views.type_class("not_in_the_taxonomy")

@@ -124,7 +124,7 @@ def test_show_ledger_and_rule_option(store: Path) -> None:
 def test_claims_table_and_search(store: Path) -> None:
     table = invoke("claims", "--db", str(store))
     assert "1500" in table.output
-    found = json.loads(invoke("claims", "--db", str(store), "--q", "Avdiivka", "--json").output)
+    found = json.loads(invoke("claims", "--db", str(store), "--q", "soldiers", "--json").output)
     assert found["total"] >= 1
 
 

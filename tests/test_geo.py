@@ -140,6 +140,19 @@ def test_same_name_prefers_context_country(gaz):
     assert gaz.lookup("Punjab", context=["IND"]).country == "IND"
 
 
+def test_context_can_turn_a_country_name_into_a_local_place(gaz):
+    assert gaz.lookup("Georgia").kind == "country"
+    state = gaz.lookup("Georgia", context=["USA"])
+    assert state.kind == "admin1" and state.country == "USA"
+    assert gaz.lookup("Georgia", context=["USA", "GEO"]).kind == "country"
+
+
+def test_us_state_abbreviations_are_lookup_only(gaz):
+    assert gaz.lookup("Calif.").name == "California"
+    assert gaz.lookup("Pa.").country == "USA"
+    assert "Miss." not in {p["pattern"] for p in gaz.ruler_patterns()}
+
+
 def test_geonames_cities_resolve_by_context_then_population(gaz):
     tripoli = gaz.lookup("Tripoli")
     assert tripoli.kind == "city" and tripoli.country == "LBY"
@@ -299,3 +312,18 @@ def test_datelines(text, names, rest):
 )
 def test_not_datelines(text):
     assert parse_dateline(text) is None
+
+
+def test_small_foreign_namesake_is_not_taken_for_a_local_place(gaz):
+    # a town of under 100,000 whose name no other city shares, outside Afghanistan
+    small = next(
+        cities[0]
+        for cities in geo._city_names().values()
+        if len(cities) == 1
+        and cities[0]["countrycode"] not in {"AF", "PK"}
+        and 20_000 < cities[0]["population"] < 90_000
+        and gaz.lookup(cities[0]["name"]) is not None
+        and gaz.lookup(cities[0]["name"]).kind == "city"
+    )
+    assert gaz.lookup(small["name"]).lat == pytest.approx(small["latitude"], abs=0.01)
+    assert gaz.lookup(small["name"], context=["AFG"]) is None

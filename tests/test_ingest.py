@@ -441,8 +441,8 @@ def make_tree(root: Path) -> None:
 def test_folder_walk_order_and_selection(tmp_path: Path) -> None:
     make_tree(tmp_path)
     sources = [item.source for item in read_reports([tmp_path])]
+    # a.md is documentation beside the reports: walked folders take .txt, HTML and JSONL
     assert sources == [
-        str(tmp_path / "a.md"),
         str(tmp_path / "b.txt"),
         str(tmp_path / "c.html"),
         f"{tmp_path / 'sub/c.jsonl'}:1",
@@ -506,6 +506,6 @@ def test_file_deleted_before_it_is_reached(tmp_path: Path) -> None:
 def test_count_inputs(tmp_path: Path) -> None:
     make_tree(tmp_path / "tree")
     odd = write(tmp_path, "notes.csv", BODY)
-    assert count_inputs([tmp_path / "tree"]) == 5
-    assert count_inputs([tmp_path / "tree", odd, tmp_path / "missing"]) == 7
+    assert count_inputs([tmp_path / "tree"]) == 4
+    assert count_inputs([tmp_path / "tree", odd, tmp_path / "missing"]) == 6
     assert count_inputs([]) == 0

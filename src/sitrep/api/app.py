@@ -241,10 +241,14 @@ def _templates() -> Environment:
         type_label=views.type_label,
         type_class=views.type_class,
         side_label=views.side_label,
+        source_name=views.source_name,
     )
     env.globals.update(
         figure_range=views.figure_range,
         figure_columns=views.figure_columns,
+        ordered_figures=views.ordered_figures,
+        rule_reason=views.rule_reason,
+        date_span=views.date_span,
         claim_href=views.claim_href,
         quote_href=views.quote_href,
         page_url=views.page_url,

@@ -7,16 +7,18 @@ the same dicts through these helpers (registered as Jinja filters and globals).
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-N_TYPE_COLOURS = 8
+N_TYPE_COLOURS = 12
 HEDGES = {
     "more_than": "more than {v}",
     "at_least": "at least {v}",
@@ -35,6 +37,8 @@ def hedge(
     if qualifier == "range" and low is not None and high is not None:
         return f"{low:,}–{high:,}"
     if value is None:
+        if qualifier == "vague" and low is not None:
+            return f"unstated number (at least {low:,})"
         return "unstated number" if qualifier == "vague" else "unknown"
     template = HEDGES.get(qualifier or "exact")
     return template.format(v=f"{value:,}") if template else f"{value:,}"
@@ -85,12 +89,33 @@ def side_label(group: Mapping[str, Any]) -> str:
     return str(group.get("claimant_side") or "unattributed")
 
 
+def source_name(source: str | None) -> str:
+    """The last part of a report's source path or URL, for short link labels."""
+    if not source:
+        return ""
+    return source.rstrip("/").replace("\\", "/").rsplit("/", 1)[-1] or source
+
+
 def type_label(event_type: str | None) -> str:
     return (event_type or "unknown").replace("_", " ")
 
 
+@lru_cache(maxsize=1)
+def taxonomy_order() -> tuple[str, ...]:
+    """Event types in the order of the bundled ``event_types.toml`` (its ``[types.*]``)."""
+    path = Path(__file__).resolve().parents[1] / "data" / "event_types.toml"
+    try:
+        with path.open("rb") as handle:
+            return tuple(tomllib.load(handle).get("types", {}))
+    except (OSError, tomllib.TOMLDecodeError):
+        return ()
+
+
 def type_class(event_type: str | None) -> str:
-    """A stable colour class for an event type; the taxonomy is open, so hash the name."""
+    """A stable colour class for an event type: its place in the taxonomy, else a hash."""
+    order = taxonomy_order()
+    if event_type in order:
+        return f"type-c{order.index(event_type) % N_TYPE_COLOURS}"
     digest = hashlib.sha1((event_type or "").encode("utf-8")).digest()
     return f"type-c{digest[0] % N_TYPE_COLOURS}"
 
@@ -126,6 +151,37 @@ def prev_offset(limit: int, offset: int) -> int | None:
 
 # ---------------------------------------------------------------- event page
 
+# Deaths and injuries lead the event page; other measures keep the store's order.
+MEASURE_FIRST = {"killed": 0, "wounded": 1}
+
+
+def ordered_figures(figures: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Figures in reading order: killed, wounded, then the rest; known victim sides and
+    contradictions first within a measure."""
+    return sorted(
+        figures,
+        key=lambda f: (
+            MEASURE_FIRST.get(str(f.get("measure")), len(MEASURE_FIRST)),
+            f.get("victim_country") is None,
+            not f.get("contradiction"),
+        ),
+    )
+
+
+def rule_reason(rule: str | None, reason: str | None) -> str:
+    """The rule's reason without a repeated 'rule:' prefix."""
+    text = (reason or "").strip()
+    if rule and text.lower().startswith(f"{rule.lower()}:"):
+        text = text[len(rule) + 1 :].strip()
+    return text
+
+
+def date_span(first: str | None, last: str | None) -> str:
+    """'2025-10-12' or '2025-10-12 → 2025-10-13'."""
+    if first and last and first != last:
+        return f"{first} → {last}"
+    return first or last or "—"
+
 
 @dataclass(frozen=True)
 class ClaimLink:
@@ -156,7 +212,7 @@ def figure_columns(figure: Mapping[str, Any], event: Mapping[str, Any]) -> list[
             claim = claims.get(claim_id)
             if claim is None or not claim.get("report_id"):
                 continue
-            label = claim.get("outlet") or claim.get("source") or claim["report_id"]
+            label = claim.get("outlet") or source_name(claim.get("source")) or claim["report_id"]
             if claim.get("published"):
                 label = f"{label}, {claim['published']}"
             links.append(

@@ -21,7 +21,7 @@ from sitrep.ingest.jsonl import JSONL_SUFFIXES, read_jsonl
 from sitrep.models import Report
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-REPORT_SUFFIXES = frozenset({".txt", ".md"}) | HTML_SUFFIXES | JSONL_SUFFIXES
+REPORT_SUFFIXES = frozenset({".txt"}) | HTML_SUFFIXES | JSONL_SUFFIXES
 DEFAULT_MAX_BYTES = 5_000_000
 
 

@@ -92,7 +92,7 @@ class ActorResolver:
                 text=text,
                 name=owner.name,
                 country=owner.country,
-                type=_owned_type(actor_type, owner),
+                type=_owned_type(actor_type, owner, head.lower_),
             )
         if country_entry is not None and actor_type in {None, country_entry.type}:
             return _from_entry(text, country_entry)
@@ -126,6 +126,12 @@ class ActorResolver:
         for tok in tokens:
             if tok.i in skip or tok.is_punct:
                 continue
+            if tok.ent_type_ in {"GPE", "NORP"}:
+                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+                if ent is not None and len(ent) > 1:
+                    code = self.country_of_word(ent.text)
+                    if code:
+                        return code
             if tok.pos_ in {"ADJ", "PROPN", "NOUN"} or tok.ent_type_ in {"NORP", "GPE"}:
                 code = self.country_of_word(tok.text)
                 if code:
@@ -162,8 +168,14 @@ def _from_entry(text: str, entry: CatalogEntry) -> Actor:
     return Actor(text=text, name=entry.name, country=entry.country, type=entry.type)
 
 
-def _owned_type(noun_type: str | None, owner: Actor) -> str | None:
-    """ "its troops" of a government are its state forces; "their fighters" of a group, members."""
+MEMBER_NOUNS = {"men", "members", "comrades", "ranks", "personnel", "cadres"}
+
+
+def _owned_type(noun_type: str | None, owner: Actor, noun: str = "") -> str | None:
+    """ "its troops" of a government are its state forces; "their fighters" of a group, members;
+    "their own men" of an armed actor, its fighters."""
+    if noun in MEMBER_NOUNS and owner.type in {"state_forces", "government", "armed_group"}:
+        return "armed_group" if owner.type == "armed_group" else "state_forces"
     if noun_type in {"state_forces", "civilians"}:
         return noun_type
     if noun_type == "armed_group":

@@ -273,6 +273,8 @@ class ClaimFinder:
                     person = Actor(person.text, person.name, role.country if role else None, "person")
                 return person
         span = noun_phrase(tok)
+        if owner is None:
+            owner = discourse.last_group  # "Pakistan puts ... Its army said": its = Pakistan
         actor = self.resolver.resolve(span, day, skip=skip, owner=owner)
         outlet = outlet_named(span.text)
         if outlet is not None and (actor is None or actor.type in {None, "organization", "media"}):
@@ -340,10 +342,19 @@ class ClaimFinder:
             if cur.dep_ != "conj":
                 return None
             cur = cur.head
-            for child in cur.children:
-                if child.dep_ in {"nsubjpass", "nsubj", "dobj"} and child.pos_ in {"NOUN", "PROPN"}:
+            # the sufferers: passive subject or object; an active subject is the agent
+            # ("forces killed 58 soldiers and wounded 30": the 30 are soldiers)
+            args = sorted(
+                (c for c in cur.children if c.dep_ in {"nsubjpass", "dobj", "nsubj"}),
+                key=lambda c: ("nsubjpass", "dobj", "nsubj").index(c.dep_),
+            )
+            has_object = any(c.dep_ in {"dobj", "nsubjpass"} for c in args)
+            for child in args:
+                if child.dep_ == "nsubj" and has_object:
+                    continue
+                if child.pos_ in {"NOUN", "PROPN"}:
                     return child
-                if child.dep_ in {"nsubjpass", "nsubj", "dobj"} and child.pos_ == "NUM":
+                if child.pos_ == "NUM":
                     noun = self._counted_noun(child)
                     if noun is not None:
                         return noun

