@@ -83,11 +83,11 @@ class EventTaxonomy:
     def relation(self, a: str, b: str) -> str:
         """``same``, ``family``, ``compatible``, ``other`` (either is unknown/other) or
         ``incompatible``."""
-        if a == b:
-            return "same"
         fa, fb = self.family(a), self.family(b)
         if fa is None or fb is None or fa.name == "other" or fb.name == "other":
             return "other"
+        if a == b:
+            return "same"
         if fa.name == fb.name:
             return "family"
         if fb.name in fa.compatible_with or fa.name in fb.compatible_with:
@@ -197,7 +197,7 @@ class LinkConfig:
     """At most this many candidate frames are scored per added frame."""
     bucket_size: int = 48
     """Each index bucket keeps its most recent this-many frames (bounds cost per frame)."""
-    signature_terms: int = 10
+    signature_terms: int = 20
     """A frame is indexed under its this-many rarest terms (its term signature)."""
     max_countries: int = 4
     """At most this many countries of a frame are used to look up candidates."""
@@ -229,9 +229,12 @@ class TermStats:
         weights = {t: (1.0 + math.log(n)) * self.idf(t) for t, n in Counter(terms).items() if t}
         return weights, math.sqrt(sum(w * w for w in weights.values()))
 
-    def signature(self, terms: Sequence[str], size: int) -> list[str]:
-        """The ``size`` rarest distinct terms (ties by the term itself, for determinism)."""
-        return sorted(set(terms), key=lambda t: (self.df.get(t, 0), t))[:size]
+    def signature(self, terms: Sequence[str], size: int, max_share: float = 0.05) -> list[str]:
+        """The report's ``size`` most salient terms (``terms`` come most salient first),
+        skipping terms found in more than ``max_share`` of the reports seen."""
+        limit = max(2.0, max_share * self.documents)
+        picked = [t for t in dict.fromkeys(terms) if self.df.get(t, 0) <= limit]
+        return picked[:size]
 
 
 def cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:

@@ -127,7 +127,7 @@ class ActorResolver:
             if tok.i in skip or tok.is_punct:
                 continue
             if tok.ent_type_ in {"GPE", "NORP"}:
-                ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+                ent = entity_of(tok)
                 if ent is not None and len(ent) > 1:
                     code = self.country_of_word(ent.text)
                     if code:
@@ -151,7 +151,7 @@ def _person_entity(tokens: list[Token], head: Token) -> Span | None:
     """A PERSON entity at or right after the head ("spokesperson Zabihullah Mujahid")."""
     for tok in tokens:
         if tok.ent_type_ == "PERSON" and tok.ent_iob_ in {"B", "I"}:
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            ent = entity_of(tok)
             if ent is not None and (ent.start <= head.i < ent.end or head.i < ent.start):
                 return ent
             if ent is not None and head.lower_ in _STOP_HEADS:
@@ -160,8 +160,22 @@ def _person_entity(tokens: list[Token], head: Token) -> Span | None:
 
 
 def _entity_text(tok: Token) -> str:
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = entity_of(tok)
     return ent.text if ent is not None else tok.text
+
+
+def entity_of(tok: Token) -> Span | None:
+    """The named entity a token is part of, found from IOB tags (``doc.ents`` is costly)."""
+    if not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while doc[start].ent_iob_ == "I" and start > 0:
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def _from_entry(text: str, entry: CatalogEntry) -> Actor:

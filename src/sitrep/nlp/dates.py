@@ -545,7 +545,7 @@ _BARE_OK = {"in", "during", "of", "since", "until", "till", "by", "before", "aft
 def _acceptable(text: str, match: re.Match[str], rule: _Rule) -> bool:
     """Whether a match in running text is a date, judged with the words before it."""
     if rule.bare and not re.match(r"(?i)(?:in|during)\s", match.group()):
-        before = text[: match.start()].split()
+        before = text[max(0, match.start() - 24) : match.start()].split()
         if not before or before[-1].lower() not in _BARE_OK:
             return False
     return True

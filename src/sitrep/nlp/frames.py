@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -32,6 +32,23 @@ class EventType:
 class Taxonomy:
     types: tuple[EventType, ...]
     compatible: dict[str, frozenset[str]]  # family -> families it may share an event with
+
+    @cached_property
+    def by_trigger(self) -> dict[str, EventType]:
+        """Single-lemma trigger -> the highest-priority type it signals."""
+        index: dict[str, EventType] = {}
+        for etype in sorted(self.types, key=lambda t: t.priority):
+            for trigger in etype.triggers:
+                index[trigger] = etype
+        return index
+
+    @cached_property
+    def by_phrase_start(self) -> dict[str, list[tuple[tuple[str, ...], EventType]]]:
+        index: dict[str, list[tuple[tuple[str, ...], EventType]]] = {}
+        for etype in self.types:
+            for phrase in etype.phrases:
+                index.setdefault(phrase[0], []).append((phrase, etype))
+        return index
 
     def family(self, type_name: str) -> str:
         return next((t.family for t in self.types if t.name == type_name), "other")
@@ -66,31 +83,30 @@ def sentence_event_type(
 ) -> tuple[str, str, int] | None:
     """The highest-priority event type triggered in a sentence: (type, trigger text, token)."""
     lemmas = [(t.i, t.lemma_.lower(), t.text) for t in sent if not t.is_punct and t.i not in skip]
+    words = [lemma for _, lemma, _ in lemmas]
     best: tuple[int, str, str, int] | None = None
-    for etype in taxonomy.types:
-        if best is not None and etype.priority <= best[0]:
-            continue
-        hit = next(((text, i) for i, lemma, text in lemmas if lemma in etype.triggers), None)
-        if hit is None:
-            hit = _phrase_hit(lemmas, etype.phrases)
-        if hit is not None:
-            best = (etype.priority, etype.name, hit[0], hit[1])
+    for k, (i, lemma, text) in enumerate(lemmas):
+        etype = taxonomy.by_trigger.get(lemma)
+        if etype is not None and (best is None or etype.priority > best[0]):
+            best = (etype.priority, etype.name, text, i)
+        for phrase, ptype in taxonomy.by_phrase_start.get(lemma, ()):
+            if best is not None and ptype.priority <= best[0]:
+                continue
+            width = _phrase_width(words, k, phrase)
+            if width:
+                best = (ptype.priority, ptype.name, " ".join(t for _, _, t in lemmas[k : k + width]), i)
     return (best[1], best[2], best[3]) if best else None
 
 
-def _phrase_hit(
-    lemmas: list[tuple[int, str, str]], phrases: Sequence[tuple[str, ...]]
-) -> tuple[str, int] | None:
-    words = [lemma for _, lemma, _ in lemmas]
-    for phrase in phrases:
-        n = len(phrase)
-        for k in range(len(words) - n + 1):
-            if tuple(words[k : k + n]) == phrase:
-                return " ".join(text for _, _, text in lemmas[k : k + n]), lemmas[k][0]
-            # allow one determiner/possessive between the words ("close the border")
-            if n == 2 and k + 2 < len(words) and words[k] == phrase[0] and words[k + 2] == phrase[1]:
-                return " ".join(text for _, _, text in lemmas[k : k + 3]), lemmas[k][0]
-    return None
+def _phrase_width(words: Sequence[str], k: int, phrase: tuple[str, ...]) -> int:
+    """How many words the phrase covers at position ``k`` (0 when it does not match);
+    one determiner or possessive may stand between two words ("close the border")."""
+    n = len(phrase)
+    if tuple(words[k : k + n]) == phrase:
+        return n
+    if n == 2 and k + 2 < len(words) and words[k + 2] == phrase[1]:
+        return 3
+    return 0
 
 
 def report_terms(doc: Doc, sents: Sequence[Span] | None = None) -> tuple[str, ...]:

@@ -143,13 +143,14 @@ def paragraphs(doc: Doc) -> Doc:
     """Blank lines and line breaks after a finished sentence or a short heading end
     sentences (hard-wrapped lines do not), and a dateline ("KABUL —") stands apart."""
     line_start = 0
+    text = doc.text
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         gap = prev.text if prev.is_space else prev.whitespace_
         if "\n" not in gap:
             continue
         last = doc[tok.i - 2] if prev.is_space and tok.i >= 2 else prev
-        line = doc.text[line_start : last.idx + len(last.text)]
+        line = text[line_start : last.idx + len(last.text)]
         line_start = tok.idx
         if (
             gap.count("\n") >= 2
@@ -157,9 +158,9 @@ def paragraphs(doc: Doc) -> Doc:
             or (len(line) < HEADING_MAX and not line.rstrip().endswith(","))
         ):
             tok.is_sent_start = True
-    dateline = geo.parse_dateline(doc.text[:200])
+    dateline = geo.parse_dateline(text[:200])
     if dateline is not None:
-        after = doc.char_span(dateline[1], len(doc.text), alignment_mode="expand")
+        after = doc.char_span(dateline[1], len(text), alignment_mode="expand")
         if after is not None and len(after) and after[0].i > 0:
             while after[0].is_space and len(after) > 1:
                 after = after[1:]

@@ -42,6 +42,9 @@ DURATION_UNITS = {
     "nights", "round", "rounds", "time", "times",
 }  # fmt: skip
 AGE_CUES = {"aged", "age", "ages"}
+NUMBER_WORDS = {*UNITS, *TENS, *SCALES, "dozen", "a", "an"} | {
+    f"{t}-{u}" for t in TENS for u in UNITS if 0 < UNITS[u] < 10
+}
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
 
 
@@ -187,10 +190,16 @@ def find_quantities(doc: Doc, lexicon: Lexicon) -> list[QuantityMention]:
     found: list[QuantityMention] = []
     i = 0
     n = len(doc)
+    lowers = [t.lower_ for t in doc]
+    vague_firsts = {phrase.split()[0] for phrase in lexicon.vague}
     while i < n:
+        low = lowers[i]
+        if low not in NUMBER_WORDS and not low[:1].isdigit() and low not in vague_firsts:
+            i += 1  # the common case: nothing that can start an amount
+            continue
         tok = doc[i]
         if _is_number_token(tok) or (
-            tok.lower_ in {"a", "an"} and i + 1 < n and doc[i + 1].lower_ in {"dozen", "hundred"}
+            low in {"a", "an"} and i + 1 < n and lowers[i + 1] in {"dozen", "hundred"}
         ):
             j = i + 1
             while j < n and (
