@@ -25,6 +25,7 @@ class ActorResolver:
     catalog: Catalog
     lexicon: Lexicon
     country_of_word: Callable[[str], str | None]
+    place_country: Callable[[str], str | None] | None = None
     _cache: dict[tuple[str, date | None], CatalogEntry | None] = field(default_factory=dict)
 
     def entry(self, text: str, day: date | None) -> CatalogEntry | None:
@@ -103,6 +104,8 @@ class ActorResolver:
                 country=country_entry.country,
                 type=actor_type or country_entry.type,
             )
+        if head.ent_type_ == "GPE" and country is None and self.place_country is not None:
+            country = self.place_country(_entity_text(head))  # "Islamabad says": its government
         if head.ent_type_ in {"GPE"} and country is not None:
             return Actor(text=text, name=None, country=country, type="government")
         if head.ent_type_ in {"ORG", "NORP"} or (head.pos_ == "PROPN" and actor_type is None):

@@ -98,6 +98,9 @@ class ClaimFinder:
             found = self._adjective_measure(adj) if adj is not None else None
             if found:
                 return found[0], found[1], noun
+        adjacent = self._adjacent_measure(mention, noun, doc)
+        if adjacent is not None:
+            return adjacent[0], adjacent[1], noun
         return self._verb_path(anchor, noun)
 
     def _verb_path(self, anchor: Token, noun: Token | None) -> tuple[str, Token | None, Token | None] | None:
@@ -139,6 +142,20 @@ class ClaimFinder:
                 if pobj is not None:
                     return pobj
         return None
+
+    def _adjacent_measure(
+        self, mention: QuantityMention, noun: Token | None, doc: Doc
+    ) -> tuple[str, Token] | None:
+        """ "up to 400,000 displaced", "194 people dead": a measure word right after the
+        amount (or its noun) says what it counts, whatever the parser made of it."""
+        after = (noun.i if noun is not None and noun.i >= mention.end else mention.end - 1) + 1
+        if after >= len(doc):
+            return None
+        nxt = doc[after]
+        if nxt.pos_ not in {"ADJ", "VERB"} or nxt.tag_ not in {"JJ", "VBN", "VBD"}:
+            return None
+        measure = self.lexicon.measure_of_adjective(nxt.lower_)
+        return (measure, nxt) if measure else None
 
     def _is_victim_noun(self, noun: Token) -> bool:
         """ "12 dead" / "30 injured" tagged as nouns are the measure, but "people" is not."""
@@ -293,6 +310,12 @@ class ClaimFinder:
     def claimant_for(self, tok: Token, sent: Span, day: date | None, discourse: Discourse) -> tuple[Actor, Token | None]:
         verb = self.reporting_verb(tok)
         subject = self.subject_of(verb) if verb is not None else None
+        if verb is not None and subject is not None and subject.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
+            # "the office said it had verified 148 killings": "it" is the outer speaker
+            outer = self.reporting_verb(verb)
+            outer_subject = self.subject_of(outer) if outer is not None else None
+            if outer_subject is not None and outer_subject.lower_ not in PRONOUNS_GROUP | PRONOUNS_PERSON:
+                subject = outer_subject
         if subject is None:
             subject = self.according_to(sent)
         if subject is not None:
@@ -371,8 +394,11 @@ class ClaimFinder:
         """Unmarked victims: forces belong to a state claimant's own side; people to the
         place the sentence names, else to the claimant's country."""
         victim_type = actor.type if actor is not None else None
-        if victim_type in {"state_forces"} and claimant.type in {"state_forces", "government", "person"}:
+        official = claimant.type in {"state_forces", "government", "person"}
+        if victim_type in {"state_forces"} and official:
             return claimant.country or (sentence_countries[0] if sentence_countries else None)
+        if official and claimant.country in sentence_countries:
+            return claimant.country  # authorities count their own side's dead first
         if sentence_countries:
             return sentence_countries[0]
         return claimant.country

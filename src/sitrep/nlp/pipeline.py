@@ -112,6 +112,11 @@ class Knowledge:
 _KNOWLEDGE: dict[str, Knowledge] = {}
 
 
+def place_country(name: str) -> str | None:
+    place = geo.default_gazetteer().lookup(name)
+    return place.country if place is not None else None
+
+
 def country_of_word(word: str) -> str | None:
     """ISO3 of a nationality adjective ("Afghan") or a country's name ("Pakistan's")."""
     gazetteer = geo.default_gazetteer()
@@ -124,7 +129,7 @@ def knowledge_for(key: str) -> Knowledge:
         extra = [Path(p) for p in key.split("|") if p]
         catalog = load_catalog(extra)
         lexicon = default_lexicon()
-        resolver = ActorResolver(catalog, lexicon, country_of_word)
+        resolver = ActorResolver(catalog, lexicon, country_of_word, place_country)
         _KNOWLEDGE[key] = Knowledge(
             catalog=catalog,
             lexicon=lexicon,
