@@ -231,8 +231,9 @@ class TermStats:
 
     def signature(self, terms: Sequence[str], size: int, max_share: float = 0.05) -> list[str]:
         """The report's ``size`` most salient terms (``terms`` come most salient first),
-        skipping terms found in more than ``max_share`` of the reports seen."""
-        limit = max(2.0, max_share * self.documents)
+        skipping terms found in more than ``max_share`` of the reports seen (once there are
+        enough reports to tell)."""
+        limit = max(20.0, max_share * self.documents)
         picked = [t for t in dict.fromkeys(terms) if self.df.get(t, 0) <= limit]
         return picked[:size]
 
@@ -267,6 +268,15 @@ def day_gap(a: tuple[date, date], b: tuple[date, date]) -> int:
     return 0
 
 
+def widen(spans: dict[str, tuple[date, date]], event_id: str, frame: EventFrame) -> None:
+    """Extend an event's date span by a frame's reference span."""
+    span = reference_span(frame)
+    if span is None:
+        return
+    known = spans.get(event_id)
+    spans[event_id] = span if known is None else (min(known[0], span[0]), max(known[1], span[1]))
+
+
 # --- indexes -------------------------------------------------------------------------------
 
 
@@ -283,6 +293,10 @@ class FrameIndex(Protocol):
         """Record that ``frame`` belongs to ``event_id``."""
         ...
 
+    def event_span(self, event_id: str) -> tuple[date, date] | None:
+        """The dates spanned by the event's dated frames (``None``: none is dated)."""
+        ...
+
 
 class MemoryFrameIndex:
     """In-memory index: buckets by (country, day), by term signature and by report.
@@ -297,6 +311,7 @@ class MemoryFrameIndex:
         self._frames: dict[str, tuple[EventFrame, str]] = {}
         self._buckets: dict[tuple[str, Any], deque[str]] = {}
         self._by_report: dict[str, list[str]] = {}
+        self._spans: dict[str, tuple[date, date]] = {}
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -315,7 +330,11 @@ class MemoryFrameIndex:
             if bucket is None:
                 bucket = self._buckets[key] = deque(maxlen=self.config.bucket_size)
             bucket.append(frame.id)
+        widen(self._spans, event_id, frame)
         self.term_stats.observe(frame)
+
+    def event_span(self, event_id: str) -> tuple[date, date] | None:
+        return self._spans.get(event_id)
 
     def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
         limit = self.config.candidate_limit
@@ -347,6 +366,9 @@ class MemoryFrameIndex:
             keys.extend(("day", (c, d.toordinal())) for d in days for c in countries)
         if for_lookup or not precise:
             keys.extend(("undated", c) for c in countries)
+        if not for_lookup or not precise:
+            # recent frames per country: how a frame with no usable date finds dated ones
+            keys.extend(("country", c) for c in countries)
         signature = self.term_stats.signature(frame.terms, cfg.signature_terms)
         keys.extend(("term", t) for t in signature)
         return keys
@@ -354,22 +376,34 @@ class MemoryFrameIndex:
 
 class StoreFrameIndex:
     """Index backed by ``sitrep.store.Store``: candidates come from ``store.linked_frames``
-    (same country, date window, plus undated frames) and links go to ``store.assign_frames``.
+    (same country, within the date window, plus frames with no date at all) and links go to
+    ``store.assign_frames``.
 
-    Term statistics are learned from the frames added and the candidates read in this
-    session, so a fresh session starts with fewer statistics than the one before it.
+    The store can only be asked by date, so a frame with no date of its own also looks at the
+    frames of its countries linked earlier in this session. Term statistics are learned from
+    the frames added and the candidates read in this session.
     """
 
     def __init__(self, store: Any, *, config: LinkConfig | None = None) -> None:
         self.store = store
         self.config = config or LinkConfig()
         self.term_stats = TermStats()
-        self._session: dict[str, list[tuple[EventFrame, str]]] = {}  # report id -> links
+        self._by_report: dict[str, list[tuple[EventFrame, str]]] = {}
+        self._recent: dict[str, deque[tuple[EventFrame, str]]] = {}
+        self._spans: dict[str, tuple[date, date]] = {}
+        self._spans_read: set[str] = set()
+
+    def event_span(self, event_id: str) -> tuple[date, date] | None:
+        if event_id not in self._spans_read:
+            self._spans_read.add(event_id)
+            for other in self.store.frames_of_event(event_id):
+                widen(self._spans, event_id, other)
+        return self._spans.get(event_id)
 
     def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
         cfg = self.config
-        yield from self._session.get(frame.report_id, ())
-        countries = sorted(frame.countries)
+        yield from self._by_report.get(frame.report_id, ())
+        countries = sorted(frame.countries)[: cfg.max_countries]
         if not countries:
             return
         found: list[tuple[EventFrame, str]] = []
@@ -382,16 +416,30 @@ class StoreFrameIndex:
                 countries=countries,
                 limit=cfg.candidate_limit,
             )
+        else:
+            for country in countries:
+                found += reversed(self._recent.get(country, ()))
         found += self.store.linked_frames(
             date_from=None, date_to=None, countries=countries, limit=cfg.candidate_limit // 4
         )
+        seen: set[str] = set()
         for other, event_id in found:
+            if other.id in seen:
+                continue
+            seen.add(other.id)
             self.term_stats.observe(other)
+            widen(self._spans, event_id, other)
             yield other, event_id
 
     def add(self, frame: EventFrame, event_id: str) -> None:
         self.store.assign_frames([(frame.id, event_id)])
-        self._session.setdefault(frame.report_id, []).append((frame, event_id))
+        self._by_report.setdefault(frame.report_id, []).append((frame, event_id))
+        for country in sorted(frame.countries)[: self.config.max_countries]:
+            recent = self._recent.get(country)
+            if recent is None:
+                recent = self._recent[country] = deque(maxlen=self.config.bucket_size)
+            recent.append((frame, event_id))
+        widen(self._spans, event_id, frame)
         self.term_stats.observe(frame)
 
 
@@ -430,12 +478,20 @@ class Linker:
         blocked: set[str] = set()
         scores: dict[str, float] = {}
         own_vector = self.index.term_stats.vector(frame.terms)
+        own_span = reference_span(frame)
+        window = self.config.window_days
         for other, event_id in self.index.candidates(frame):
             if other.id == frame.id:
                 return event_id  # already linked: re-adding changes nothing
             if other.report_id == frame.report_id:
                 blocked.add(event_id)  # a report never describes one event in two frames
                 continue
+            if own_span is not None and reference_span(other) is None:
+                # an undated frame carries the dates of the event it was linked to
+                event_span = self.index.event_span(event_id)
+                if event_span is not None and day_gap(own_span, event_span) > window:
+                    blocked.add(event_id)
+                    continue
             evidence = self.evidence(frame, other, own_vector=own_vector)
             if evidence.linkable and evidence.total > scores.get(event_id, -math.inf):
                 scores[event_id] = evidence.total  # an event scores as its closest frame
@@ -642,6 +698,8 @@ class DuplicateDetector:
                 same = sum(x == y for x, y in zip(signature, theirs, strict=True))
                 if same / self.permutations >= self.threshold:
                     root = self._original.get(other, other)
+                    if root == report_id:
+                        continue
                     rank = self._order[root]
                     if best is None or rank < best[0]:
                         best = (rank, root)

@@ -62,6 +62,12 @@ def disjoint(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
     return (a[1] is not None and a[1] < b[0]) or (b[1] is not None and b[1] < a[0])
 
 
+def is_event_figure(sc: SourcedClaim) -> bool:
+    """Negated claims and statistics over a period are not figures of an event."""
+    claim = sc.claim
+    return not (claim.negated or getattr(claim, "statistic", False) or claim.period is not None)
+
+
 def claimant_side(sc: SourcedClaim) -> str | None:
     claimant = sc.claim.claimant
     if claimant.type == "media":
@@ -83,10 +89,7 @@ def report_key(sc: SourcedClaim) -> str:
 def reconcile(claims: Sequence[SourcedClaim], *, rule: str = "conservative") -> tuple[Figure, ...]:
     """One Figure per (measure, victim side), best and reason from the rule named ``rule``."""
     chosen = get_rule(rule)
-    usable = sorted(
-        (sc for sc in claims if not sc.claim.negated and sc.claim.period is None),
-        key=_claim_order,
-    )
+    usable = sorted((sc for sc in claims if is_event_figure(sc)), key=_claim_order)
     by_figure: dict[tuple[str, str | None], list[SourcedClaim]] = {}
     for sc in usable:
         by_figure.setdefault((sc.claim.measure, victim_side(sc)), []).append(sc)
@@ -262,11 +265,11 @@ def _conservative(groups: Sequence[ClaimGroup], victim: str | None) -> tuple[int
             f"{describe_group(lowest)}{_others(floor, [g for g in current if g is not lowest])}"
         )
         return _low(floor), reason + note
-    own_words = ", its own admission," if floor is lowest else ""
-    reason = (
-        f"conservative: lowest credible figure, {describe_group(lowest)}{own_words}"
-        f"{_others(lowest, current)}"
-    )
+    what = "lowest credible figure" if len(current) > 1 else "the only current figure"
+    described = describe_group(lowest)
+    if floor is not None and _low(floor) == _low(lowest):
+        described = described[:-1] + f"; {describe_side(victim)}'s own admission)"
+    reason = f"conservative: {what}, {described}{_others(lowest, current)}"
     return _low(lowest), reason + note
 
 
@@ -284,6 +287,8 @@ def _ucdp(groups: Sequence[ClaimGroup], victim: str | None) -> tuple[int | None,
         top = [g for g in current if g.reports == most]
         best = min(top, key=_low)
         why = "most-reported figure" if len(top) == 1 else "lowest of the most-reported figures"
+        if len(current) == 1:
+            why = "the only current figure"
     return _low(best), f"ucdp: best = {why}, {describe_group(best)}{_others(best, current)}{note}"
 
 

@@ -296,6 +296,14 @@ class ClaimFinder:
         outlet = outlet_named(span.text)
         if outlet is not None and (actor is None or actor.type in {None, "organization", "media"}):
             return Actor(text=span.text, name=outlet.name, country=outlet.country, type="media")
+        if actor is not None and actor.country is None:
+            of_place = _prep_object(tok, {"of", "for", "in"})  # "the governor of Kaduna State"
+            if of_place is not None and of_place.ent_type_ in {"GPE", "LOC", "NORP"}:
+                code = self.resolver.country_of_word(of_place.text)
+                if code is None and self.resolver.place_country is not None:
+                    code = self.resolver.place_country(noun_phrase(of_place).text)
+                if code is not None:
+                    actor = Actor(actor.text, actor.name, code, actor.type)
         if actor is not None and actor.country is None and actor.type in {
             "media",
             "government",

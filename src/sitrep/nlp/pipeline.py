@@ -163,14 +163,32 @@ def paragraphs(doc: Doc) -> Doc:
             or (len(line) < HEADING_MAX and not line.rstrip().endswith(","))
         ):
             tok.is_sent_start = True
-    dateline = geo.parse_dateline(text[:200])
+    dateline = find_dateline(text)
     if dateline is not None:
-        after = doc.char_span(dateline[1], len(text), alignment_mode="expand")
+        after = doc.char_span(dateline[2], len(text), alignment_mode="expand")
         if after is not None and len(after) and after[0].i > 0:
             while after[0].is_space and len(after) > 1:
                 after = after[1:]
             after[0].is_sent_start = True
     return doc
+
+
+def find_dateline(text: str) -> tuple[list[str], int, int] | None:
+    """A dateline at the start of the body or of one of its first lines (after a headline):
+    (place names, where it starts, where the story starts)."""
+    starts = [0]
+    for _ in range(3):
+        nxt = text.find("\n", starts[-1])
+        if nxt < 0 or nxt > 600:
+            break
+        starts.append(nxt + 1)
+    for start in starts:
+        while start < len(text) and text[start] in " \n\t":
+            start += 1
+        found = geo.parse_dateline(text[start : start + 200])
+        if found is not None:
+            return found[0], start, start + found[1]
+    return None
 
 
 @Language.factory(
@@ -189,10 +207,9 @@ def places_component(doc: Doc) -> Doc:
     gaz = geo.default_gazetteer()
     found: list[PlaceMention] = []
     context: list[str] = []
-    dateline = geo.parse_dateline(doc.text[:200])
+    dateline = find_dateline(doc.text)
     if dateline is not None:
-        names, end = dateline
-        cursor = 0
+        names, cursor, end = dateline
         for name in names:
             place = gaz.lookup(name, context=context)
             pos = doc.text.lower().find(name.lower(), cursor, end)
@@ -204,7 +221,7 @@ def places_component(doc: Doc) -> Doc:
     for ent in doc.ents:
         if ent.label_ not in {"GPE", "LOC", "FAC"}:
             continue
-        if dateline is not None and ent.start_char < dateline[1]:
+        if dateline is not None and dateline[1] <= ent.start_char < dateline[2]:
             continue
         place = gaz.lookup(ent.text, context=context)
         if place is None:
@@ -308,6 +325,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
             if sent.start_char <= p.start < sent.end_char and p.place.country
         ]
         sent_periods = [d for d in periods if sent.start_char <= d.start < sent.end_char]
+        sent_claims: list[tuple[Any, str, Actor | None, Actor, DateMention | None]] = []
         for mention in quantities:
             if not (sent.start <= mention.anchor < sent.end):
                 continue
@@ -328,6 +346,18 @@ def attribute(doc: Doc, k: Knowledge) -> None:
             period = next(
                 (d for d in sent_periods if _date_governs(doc, d, (anchor, trigger))), None
             )
+            sent_claims.append((mention, measure, victim, claimant, period))
+        # A period makes a statistic when it is a span ("between January and September"),
+        # or the sentence counts events over it ("143 attacks in August ... 194 dead");
+        # "137 pupils were abducted this month" is one event dated loosely.
+        counts_events = any(
+            measure in EVENT_COUNT_MEASURES and period is not None
+            for _, measure, _, _, period in sent_claims
+        )
+        for mention, measure, victim, claimant, period in sent_claims:
+            statistic = period is not None and (
+                counts_events or _is_span_expression(doc.text[period.start : period.end])
+            )
             claims.append(
                 ClaimMatch(
                     mention,
@@ -336,8 +366,8 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                     claimant,
                     sent,
                     False,
-                    period.span if period is not None and period.anchored else None,
-                    statistic=period is not None,
+                    period.span if statistic and period.anchored else None,
+                    statistic=statistic,
                 )
             )
         # remember who spoke in this sentence for later pronouns and bare quotes
@@ -362,6 +392,15 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                 discourse.remember(claim.claimant)
     doc._.claims = claims
     doc._.quotes = quotes
+
+
+EVENT_COUNT_MEASURES = {"attacks", "strikes"}
+SPAN_WORDS = ("between", "since", "from", "so far", "over the past", "over the last", "in the past")
+
+
+def _is_span_expression(text: str) -> bool:
+    low = text.lower()
+    return low.startswith(SPAN_WORDS) or " to " in low or " and " in low
 
 
 def _date_governs(doc: Doc, mention: DateMention, tokens: Iterable[Token | None]) -> bool:

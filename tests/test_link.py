@@ -1,0 +1,381 @@
+"""Event linking across reports, near-duplicate detection and event building."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from sitrep.link import (
+    DuplicateDetector,
+    LinkConfig,
+    Linker,
+    MemoryFrameIndex,
+    StoreFrameIndex,
+    build_event,
+    default_event_types,
+    load_event_types,
+)
+from sitrep.models import (
+    Actor,
+    Claim,
+    DateSpan,
+    EventFrame,
+    Place,
+    Quantity,
+    SourcedClaim,
+    content_id,
+)
+
+KUNAR = Place("Kunar", "AFG", "Kunar", 34.9, 71.1, "admin1")
+ASADABAD = Place("Asadabad", "AFG", "Kunar", 34.87, 71.15, "city")
+KURRAM = Place("Kurram", "PAK", "Khyber Pakhtunkhwa", 33.8, 70.1, "district")
+KABUL = Place("Kabul", "AFG", "Kabul", 34.53, 69.17, "city")
+GOMA = Place("Goma", "COD", "North Kivu", -1.68, 29.22, "city")
+AFGHANISTAN = Place("Afghanistan", "AFG", None, 33.9, 67.7, "country")
+PAK_ARMY = Actor("Pakistani troops", "Military Forces of Pakistan", "PAK", "state_forces")
+TALIBAN = Actor("Taliban fighters", "Islamic Emirate of Afghanistan", "AFG", "armed_group")
+M23 = Actor("M23 rebels", "M23", "COD", "armed_group")
+
+CLASH_TERMS = ("clash", "border", "outpost", "kunar", "pakistani", "taliban", "artillery", "night")
+STRIKE_TERMS = ("airstrike", "kabul", "market", "jet", "explosion", "pakistan", "retaliation")
+GOMA_TERMS = ("goma", "m23", "rebel", "shelling", "lake", "kivu", "displace", "camp")
+
+
+def frame(
+    report: str,
+    type_: str = "armed_clash",
+    *,
+    key: int = 0,
+    day: date | None = None,
+    published: date | None = None,
+    places: tuple[Place, ...] = (KUNAR,),
+    actors: tuple[Actor, ...] = (PAK_ARMY, TALIBAN),
+    terms: tuple[str, ...] = CLASH_TERMS,
+    primary: bool = True,
+) -> EventFrame:
+    return EventFrame(
+        report_id=report,
+        key=key,
+        type=type_,
+        trigger=type_,
+        start=0,
+        end=10,
+        date=DateSpan(day, day) if day else None,
+        places=places,
+        actors=actors,
+        published=published,
+        terms=terms,
+        primary=primary,
+    )
+
+
+OCT11 = date(2025, 10, 11)
+
+
+def mixed_stream() -> list[EventFrame]:
+    """Three clash reports, a background strike in two of them, a Goma event and its copy,
+    a later clash in the same place and an undated report."""
+    return [
+        frame("a", day=OCT11, published=OCT11 + timedelta(1)),
+        frame(
+            "a",
+            "air_strike",
+            key=1,
+            day=date(2025, 10, 9),
+            places=(KABUL,),
+            actors=(PAK_ARMY,),
+            terms=STRIKE_TERMS,
+            primary=False,
+        ),
+        frame("b", published=OCT11 + timedelta(1), places=(ASADABAD, KUNAR)),
+        frame(
+            "b",
+            "explosion",
+            key=1,
+            day=date(2025, 10, 9),
+            places=(KABUL,),
+            actors=(PAK_ARMY,),
+            terms=STRIKE_TERMS,
+            primary=False,
+        ),
+        frame(
+            "g1",
+            "shelling",
+            day=date(2025, 10, 11),
+            places=(GOMA,),
+            actors=(M23,),
+            terms=GOMA_TERMS,
+        ),
+        frame("c", "shelling", day=OCT11, places=(KUNAR, KURRAM), terms=(*CLASH_TERMS, "mortar")),
+        frame(
+            "g2",
+            "shelling",
+            day=date(2025, 10, 12),
+            places=(GOMA,),
+            actors=(M23,),
+            terms=GOMA_TERMS,
+        ),
+        frame("later", day=date(2025, 10, 20), published=date(2025, 10, 20)),
+        frame("undated", places=(ASADABAD,), terms=(*CLASH_TERMS[:6], "posts")),
+    ]
+
+
+def test_incremental_linking_equals_batch_and_fresh_instances():
+    frames = mixed_stream()
+    batch = Linker().add_all(frames)
+    one_by_one_linker = Linker()
+    one_by_one = {f.id: one_by_one_linker.add(f) for f in frames}
+    shared = MemoryFrameIndex()
+    fresh = {f.id: Linker(shared).add(f) for f in frames}
+    assert batch == one_by_one == fresh
+    assert len(set(batch.values())) == 4  # clash, background strike, Goma, the later clash
+
+
+def test_clash_reports_link_and_background_events_form_their_own_event():
+    frames = mixed_stream()
+    events = Linker().add_all(frames)
+    by_report = {(f.report_id, f.key): events[f.id] for f in frames}
+    clash = by_report["a", 0]
+    assert by_report["b", 0] == clash  # publication date and places agree
+    assert by_report["c", 0] == clash  # shelling ~ armed clash, same day and province
+    assert by_report["undated", 0] == clash  # no date at all: places, actors and terms decide
+    strike = by_report["a", 1]
+    assert strike != clash and by_report["b", 1] == strike  # air strike ~ explosion
+    assert by_report["g1", 0] == by_report["g2", 0] != clash
+    assert by_report["later", 0] != clash
+    assert clash == content_id("e", frames[0].id)  # the first frame names a new event
+
+
+def test_same_countries_same_type_days_apart_stay_distinct():
+    first = frame("r1", day=date(2025, 10, 11))
+    second = frame("r2", day=date(2025, 10, 16))  # identical except the date
+    linker = Linker()
+    assert linker.add(first) != linker.add(second)
+    assert linker.evidence(first, second).blocked == "dates 5 days apart"
+    # an undated report of the first event does not bridge the two
+    bridged = Linker()
+    e1 = bridged.add(first)
+    assert bridged.add(frame("undated", published=None)) == e1
+    assert bridged.add(second) != e1
+    near = frame("r3", day=date(2025, 10, 12))
+    assert linker.add(near) == linker.add(frame("r4", day=date(2025, 10, 11)))
+
+
+def test_different_types_of_one_family_link_only_within_a_battle_day():
+    linker = Linker()
+    clash = frame("r1", day=date(2025, 10, 11))
+    shelling_next_day = frame("r2", "shelling", day=date(2025, 10, 12))
+    shelling_two_days = frame("r3", "shelling", day=date(2025, 10, 13))
+    assert linker.evidence(clash, shelling_next_day).linkable
+    assert not linker.evidence(clash, shelling_two_days).linkable
+    protest = frame("r4", "protest", day=date(2025, 10, 11))
+    evidence = linker.evidence(clash, protest)
+    assert evidence.parts["type"] < 0 < linker.evidence(clash, shelling_next_day).parts["type"]
+
+
+def test_undated_reports_link_by_place_actor_and_terms_and_not_without_them():
+    linker = Linker()
+    first = linker.add(frame("r1", places=(ASADABAD,)))
+    assert linker.add(frame("r2", places=(ASADABAD, KUNAR))) == first
+    unrelated = frame("r3", places=(GOMA,), actors=(M23,), terms=GOMA_TERMS)
+    assert linker.add(unrelated) != first
+
+
+def test_frames_of_one_report_never_share_an_event():
+    linker = Linker()
+    e1 = linker.add(frame("same", key=0, day=OCT11))
+    e2 = linker.add(frame("same", key=1, day=OCT11))
+    assert e1 != e2
+    # a third report like both joins one of them, and the report's frames stay apart
+    assert linker.add(frame("other", day=OCT11)) in {e1, e2}
+
+
+def test_re_adding_a_frame_changes_nothing():
+    linker = Linker()
+    f = frame("r1", day=OCT11)
+    event = linker.add(f)
+    linker.add(frame("r2", day=OCT11))
+    assert linker.add(f) == event
+
+
+def test_memory_index_cost_is_bounded():
+    config = LinkConfig(bucket_size=8, candidate_limit=20, signature_terms=5)
+    index = MemoryFrameIndex(config)
+    linker = Linker(index, config=config)
+    for i in range(300):
+        linker.add(frame(f"r{i}", day=OCT11, terms=(*CLASH_TERMS, f"word{i}")))
+    candidates = list(index.candidates(frame("query", day=OCT11)))
+    assert 0 < len(candidates) <= 20
+    assert len(index) == 300
+
+
+class FakeStore:
+    """The two Store calls StoreFrameIndex makes, over a list of linked frames."""
+
+    def __init__(self) -> None:
+        self.links: dict[str, tuple[EventFrame, str]] = {}
+        self.queries: list[dict[str, object]] = []
+
+    def add_frame(self, f: EventFrame) -> None:
+        self.links[f.id] = (f, "")
+
+    def assign_frames(self, pairs):
+        for frame_id, event_id in pairs:
+            self.links[frame_id] = (self.links[frame_id][0], event_id)
+
+    def frames_of_event(self, event_id):
+        return [f for f, e in self.links.values() if e == event_id]
+
+    def linked_frames(self, *, date_from, date_to, countries, limit=200):
+        self.queries.append({"date_from": date_from, "date_to": date_to})
+        found = []
+        for f, event_id in self.links.values():
+            if not event_id or not (f.countries & set(countries)):
+                continue
+            day = f.date.start if f.date else f.published
+            if date_from is None:
+                if day is None:
+                    found.append((f, event_id))
+            elif day is not None and date_from <= day <= date_to:
+                found.append((f, event_id))
+        return found[:limit]
+
+
+def test_store_index_links_across_sessions():
+    store = FakeStore()
+    frames = [
+        frame("s1", day=OCT11),
+        frame("s2", places=(KUNAR,)),  # no date: found among this session's frames
+        frame("s3", day=date(2025, 10, 25)),
+        frame("s4", published=date(2025, 10, 12)),  # found through the store's date window
+    ]
+    for f in frames:
+        store.add_frame(f)
+    first_session = Linker(StoreFrameIndex(store))
+    e1 = first_session.add(frames[0])
+    e2 = first_session.add(frames[1])
+    second_session = Linker(StoreFrameIndex(store))  # nothing in memory, only the store
+    e3 = second_session.add(frames[2])
+    e4 = second_session.add(frames[3])
+    assert e1 == e2 == e4 != e3
+    assert store.links[frames[1].id][1] == e1
+    dated = [q for q in store.queries if q["date_from"] is not None]
+    assert dated[0] == {"date_from": OCT11 - timedelta(2), "date_to": OCT11 + timedelta(2)}
+    assert any(q["date_from"] is None for q in store.queries)
+
+
+# --- near-duplicates ----------------------------------------------------------------------
+
+WIRE = (
+    "Fighting broke out overnight along the border near the crossing, officials said on "
+    "Sunday, after troops on both sides exchanged fire for several hours. A military "
+    "spokesman said eleven soldiers were killed and fourteen wounded, while the other side "
+    "said it had destroyed three outposts. Traders said the crossing remained closed and "
+    "hundreds of trucks were waiting on the road. Residents of nearby villages described "
+    "heavy artillery fire through the night and said several houses were damaged. The "
+    "district hospital received the wounded before dawn, a doctor there said."
+)
+
+
+def test_syndicated_copy_is_detected_and_distinct_text_is_not():
+    detector = DuplicateDetector()
+    assert detector.add("wire", WIRE) is None
+    copy = "UPDATE: " + WIRE.replace("on Sunday", "on Sunday morning") + " Distributed by Wire."
+    assert detector.check("copy", copy) == "wire"
+    assert detector.add("copy", copy) == "wire"
+    copy_of_copy = copy + " Share this story."
+    assert detector.check("copy2", copy_of_copy) == "wire"  # resolves to the original
+    rewritten = (
+        "Officials said eleven soldiers died when clashes erupted at the frontier overnight. "
+        "The other side claimed three posts were destroyed; trade through the crossing was "
+        "suspended and lorries queued for miles while villagers reported damaged homes."
+    )
+    assert detector.check("other", rewritten) is None
+    assert detector.check("wire", WIRE) is None  # a report is not a copy of itself
+    assert detector.check("empty", "   ") is None
+
+
+def test_syndicated_copy_counts_once_in_the_event_figures():
+    detector = DuplicateDetector()
+    detector.add("wire", WIRE)
+    original_of_copy = detector.add("copy", "Latest: " + WIRE)
+
+    def sc(report: str, outlet: str, original: str | None) -> SourcedClaim:
+        claim = Claim(
+            report,
+            "killed",
+            Quantity(11, "exact", 11, 11, "eleven"),
+            PAK_ARMY,
+            Actor("a military spokesman", "Military Forces of Pakistan", "PAK", "state_forces"),
+            "A military spokesman said eleven soldiers were killed.",
+            0,
+            50,
+            20,
+            26,
+        )
+        return SourcedClaim(claim, f"{report}.txt", outlet, OCT11, original=original)
+
+    claims = [sc("wire", "Wire", None), sc("copy", "Reprint", original_of_copy)]
+    event = build_event("e-1", [frame("wire", day=OCT11), frame("copy", day=OCT11)], claims)
+    (figure,) = event.figures
+    assert figure.groups[0].reports == 1
+    assert len(figure.groups[0].claim_ids) == 2
+
+
+# --- building events ----------------------------------------------------------------------
+
+
+def test_build_event_merges_frames():
+    frames = [
+        frame("a", "shelling", day=date(2025, 10, 12), places=(KUNAR, ASADABAD), primary=False),
+        frame("b", day=OCT11, places=(AFGHANISTAN, KUNAR)),
+        frame("c", day=date(2025, 10, 12), places=(KURRAM,), actors=(TALIBAN,)),
+    ]
+    event = build_event("e-x", frames, [], sources={"a": "a.txt", "b": "b.txt"})
+    assert event.type == "armed_clash"  # two primary votes beat one background vote
+    assert (event.date_start, event.date_end) == (OCT11, date(2025, 10, 12))
+    assert [p.name for p in event.places] == ["Asadabad", "Kurram", "Kunar", "Afghanistan"]
+    assert [a.country for a in event.actors] == ["PAK", "AFG"]
+    assert event.report_ids == ("a", "b", "c") and event.sources == ("a.txt", "b.txt")
+    assert event.frame_ids == tuple(f.id for f in frames)
+
+
+def test_build_event_falls_back_to_publication_dates():
+    frames = [frame("a", published=date(2025, 3, 2)), frame("b", published=date(2025, 3, 4))]
+    event = build_event("e-y", frames, [])
+    assert (event.date_start, event.date_end) == (date(2025, 3, 2), date(2025, 3, 4))
+
+
+def test_bundled_taxonomy_is_complete():
+    taxonomy = default_event_types()
+    expected = {
+        "armed_clash",
+        "air_strike",
+        "drone_strike",
+        "shelling",
+        "explosion",
+        "attack_on_civilians",
+        "abduction",
+        "arrest",
+        "border_closure",
+        "strategic_development",
+        "protest",
+        "other",
+    }
+    assert set(taxonomy.types) == expected
+    assert taxonomy.relation("armed_clash", "air_strike") == "family"
+    assert taxonomy.relation("protest", "shelling") == "incompatible"
+    assert taxonomy.relation("other", "other") == "other"
+    assert "close border" in taxonomy.types["border_closure"].phrases
+    assert taxonomy.types["shelling"].acled_sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_malformed_taxonomy_is_a_clear_error(tmp_path):
+    bad = tmp_path / "event_types.toml"
+    bad.write_text('[types.riot]\nfamily = "nowhere"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown family 'nowhere'"):
+        load_event_types(bad)
+    bad.write_text("not toml = = =", encoding="utf-8")
+    with pytest.raises(ValueError, match="cannot read event types"):
+        load_event_types(bad)
