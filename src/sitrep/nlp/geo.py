@@ -300,6 +300,10 @@ class Gazetteer:
             found = self._lookup(text[: m.start()], wanted, kind=kind)
             if found:
                 return found
+            # "Kaduna State" when only the city is known: the same name, any kind
+            found = self._lookup(text[: m.start()], wanted, kind=None)
+            if found:
+                return found
         if (m := _DIRECTION.match(text)) and m.end() < len(text):
             return self.lookup(text[m.end() :], context=wanted)
         return None
