@@ -157,3 +157,40 @@ def test_quote_speakers(extractor):
     assert speakers[0] == ("We will not retreat", "Anna Petrenko")
     assert speakers[1] == ("The shelling never stops", "Anna Petrenko")
     assert len(speakers) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police said two guards were shot and killed outside the depot.", ("killed", 2)),
+        ("Three farmers were fatally shot near the village, police said.", ("killed", 3)),
+        ("Medics said four men suffered gunshot wounds.", ("wounded", 4)),
+        ("Witnesses said five protesters were shot by the soldiers.", ("wounded", 5)),
+        ("The army confirmed the deaths of six conscripts in the ambush.", ("killed", 6)),
+        ("Officials condemned the massacre of 14 fishermen on the lake.", ("killed", 14)),
+        ("Police said two 15-year-old boys died in the crossfire.", ("killed", 2)),
+    ],
+)
+def test_more_ways_of_saying_killed_and_wounded(extractor, text, expected):
+    assert expected in figures(run(extractor, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No one was injured in the second blast, officials said.",
+        "One of those killed was a local journalist.",
+        "A father of three was among the crowd.",
+        "The 2019 bombing left the market in ruins.",
+        "The gunman lived on the 6800 block of Elm Street.",
+        "The attack happened about noon Feb. 16, police said.",
+        "Four wounded in market shooting | Fox 59",
+    ],
+)
+def test_more_numbers_that_are_not_casualty_figures(extractor, text):
+    bad = [
+        f
+        for f in figures(run(extractor, text))
+        if f[1] in {1, 3, 2019, 6800, 16, 59}
+    ]
+    assert bad == []

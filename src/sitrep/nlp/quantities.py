@@ -34,7 +34,8 @@ NON_COUNT_NEXT = {
     "%", "percent", "per", "pc", "am", "a.m.", "pm", "p.m.", "o'clock", "gmt", "utc", "km",
     "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "metres", "meters",
     "kg", "tonnes", "tons", "dollars", "rupees", "euros", "pounds", "yuan", "afghanis",
-    "year-old", "years-old", "mm", "cm", "hectares", "acres", "degrees",
+    "year-old", "years-old", "mm", "cm", "hectares", "acres", "degrees", "block", "street",
+    "avenue", "road", "st.", "ave.", "floor", "storey",
 }  # fmt: skip
 DURATION_UNITS = {
     "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
@@ -42,6 +43,16 @@ DURATION_UNITS = {
     "nights", "round", "rounds", "time", "times",
 }  # fmt: skip
 AGE_CUES = {"aged", "age", "ages"}
+NEGATORS = {"no", "not", "nobody", "none"}
+MONTH_WORDS = {
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+    "november", "dec", "december",
+}  # fmt: skip
+PEOPLE_AFTER_YEARLIKE = {
+    "people", "soldiers", "troops", "civilians", "fighters", "militants", "men", "women",
+    "children", "families", "refugees", "households", "residents", "prisoners",
+}  # fmt: skip
 NUMBER_WORDS = {*UNITS, *TENS, *SCALES, "dozen", "a", "an"} | {
     f"{t}-{u}" for t in TENS for u in UNITS if 0 < UNITS[u] < 10
 }
@@ -167,10 +178,20 @@ def _excluded(doc: Doc, start: int, end: int, value: int) -> bool:
             return True
         if nlow.endswith("-year-old") or nlow.startswith("year"):
             return True
-    if prev is not None and (prev.lower_ in AGE_CUES or prev.text in {"$", "£", "€", "#"}):
-        return True
+    if prev is not None:
+        if prev.lower_ in AGE_CUES or prev.text in {"$", "£", "€", "#"}:
+            return True
+        if prev.lower_ in NEGATORS:
+            return True  # "no one was hurt" counts nobody
+        if prev.lower_.rstrip(".") in MONTH_WORDS:
+            return True  # "Feb. 16", "on March 3"
+        if prev.pos_ == "PROPN" and prev.is_title and (nxt is None or nxt.pos_ not in {"NOUN", "ADJ"}):
+            return True  # a name with a number: "Fox 59", "Route 66", "Resolution 2334"
     text = doc[start].text
-    return bool(re.fullmatch(r"(19|20)\d\d", text)) and (nxt is None or nxt.pos_ != "NOUN")
+    if re.fullmatch(r"(1[89]|20)\d\d", text):
+        # a bare four-digit number is a year unless it plainly counts people ("1500 troops")
+        return not (nxt is not None and nxt.lower_ in PEOPLE_AFTER_YEARLIKE)
+    return False
 
 
 def _vague_at(doc: Doc, i: int, lexicon: Lexicon) -> tuple[int, tuple[int | None, int | None]]:
@@ -203,7 +224,7 @@ def find_quantities(doc: Doc, lexicon: Lexicon) -> list[QuantityMention]:
         ):
             j = i + 1
             while j < n and (
-                _is_number_token(doc[j])
+                (_is_number_token(doc[j]) and _continues_number(doc[j - 1], doc[j]))
                 or (j + 1 < n and _joins_number_words(doc[j - 1], doc[j], doc[j + 1]))
             ):
                 j += 1
@@ -231,6 +252,13 @@ def find_quantities(doc: Doc, lexicon: Lexicon) -> list[QuantityMention]:
             continue
         i += 1
     return found
+
+
+def _continues_number(prev: Token, nxt: Token) -> bool:
+    """ "two hundred", "1.2 million", "twenty - three" go on; "Two 15 - year - old" does not."""
+    if nxt.lower_ in SCALES or nxt.lower_ == "dozen":
+        return True
+    return not _DIGITS.match(prev.text) and not _DIGITS.match(nxt.text)
 
 
 def _joins_number_words(prev: Token, joiner: Token, nxt: Token) -> bool:
