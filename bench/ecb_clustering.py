@@ -259,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             stream = sitrep_frames(docs)
         except ImportError as exc:
-            print(f"error: sitrep extractor unavailable ({exc}); try --frames spacy", file=sys.stderr)
+            print(
+                f"error: sitrep extractor unavailable ({exc}); try --frames spacy", file=sys.stderr
+            )
             return 2
     else:
         stream = spacy_frames(docs)
@@ -287,10 +289,14 @@ def main(argv: list[str] | None = None) -> int:
 
     p, r, f = pairwise(pred, gold, names)
     bp, br, bf = bcubed(pred, gold)
-    print(f"documents={len(names)} gold_clusters={len(set(gold.values()))} "
-          f"predicted_clusters={len(set(pred.values()))} without_frame={no_frame} "
-          f"frames={args.frames}")
-    print(f"time: {total:.1f}s total, linking {1000 * link_seconds / max(1, len(names)):.2f} ms/doc")
+    print(
+        f"documents={len(names)} gold_clusters={len(set(gold.values()))} "
+        f"predicted_clusters={len(set(pred.values()))} without_frame={no_frame} "
+        f"frames={args.frames}"
+    )
+    print(
+        f"time: {total:.1f}s total, linking {1000 * link_seconds / max(1, len(names)):.2f} ms/doc"
+    )
     print(f"pairwise  precision={p:.3f} recall={r:.3f} f1={f:.3f}")
     print(f"b-cubed   precision={bp:.3f} recall={br:.3f} f1={bf:.3f}")
     by_topic: dict[str, list[str]] = defaultdict(list)
@@ -308,8 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     wp = tp / (tp + fp) if tp + fp else 0.0
     wr = tp / (tp + fn) if tp + fn else 0.0
     wf = 2 * wp * wr / (wp + wr) if wp + wr else 0.0
-    print(f"within-topic pairwise precision={wp:.3f} recall={wr:.3f} f1={wf:.3f}; "
-          f"look-alike events kept apart: {apart}/{cross} pairs ({apart / max(1, cross):.3f})")
+    print(
+        f"within-topic pairwise precision={wp:.3f} recall={wr:.3f} f1={wf:.3f}; "
+        f"look-alike events kept apart: {apart}/{cross} pairs ({apart / max(1, cross):.3f})"
+    )
     print(f"pairwise_f1={f:.3f}")
     return 0
 

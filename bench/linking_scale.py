@@ -11,8 +11,9 @@ seconds instead of minutes) — and only linking is timed: extraction is not wha
 
 Prints the mean time per added report just before 1k, 5k and 10k reports (the window of
 reports before each mark), pairwise linking precision/recall/F1 against the synthetic truth
-(reports linked through their primary frames), and as its last line
-``growth=<time at 10k / time at 1k>``. Not a test.
+(reports linked through their primary frames), the same for near-duplicate detection
+(``DuplicateDetector`` on the report bodies, against the truth's syndicated copies), and as
+its last line ``growth=<linking time at 10k / linking time at 1k>``. Not a test.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import generate_events_truth, generate_reports, parse_source  # noqa: E402
-
-from sitrep.link import Linker  # noqa: E402
-from sitrep.models import Actor, DateSpan, EventFrame, Place, Report  # noqa: E402
+from sitrep.link import DuplicateDetector, Linker
+from sitrep.models import Actor, DateSpan, EventFrame, Place, Report
+from synth import generate_events_truth, generate_reports, parse_source
 
 MARKS = (1_000, 5_000, 10_000)
 WINDOW = 500  # reports averaged before each mark
@@ -93,6 +93,46 @@ def build_frames(args: argparse.Namespace) -> list[tuple[str, tuple[EventFrame, 
     return built
 
 
+def window_means(per_report: list[float]) -> dict[int, float]:
+    means = {}
+    for mark in MARKS:
+        if mark <= len(per_report):
+            window = per_report[mark - WINDOW : mark]
+            means[mark] = sum(window) / len(window)
+    return means
+
+
+def duplicates(n: int, seed: int) -> dict[int, float]:
+    """Time near-duplicate detection per report and score it against the synthetic copies."""
+    detector = DuplicateDetector()
+    per_report: list[float] = []
+    found = correct = 0
+    id_to_source: dict[str, str] = {}
+    expected = 0
+    for report in generate_reports(n, seed):
+        id_to_source[report.id] = report.source
+        t0 = time.perf_counter()
+        original = detector.add(report.id, report.body)
+        per_report.append(time.perf_counter() - t0)
+        event, _, copy_of = parse_source(report.source)
+        expected += copy_of is not None
+        if original is not None:
+            found += 1
+            correct += (
+                copy_of is not None
+                and id_to_source[original] == f"synth://event/{event}/report/{copy_of}"
+            )
+    means = window_means(per_report)
+    marks = ", ".join(f"{m:,}: {1000 * t:.2f} ms" for m, t in means.items())
+    p = correct / found if found else 0.0
+    r = correct / expected if expected else 0.0
+    print(
+        f"near-duplicate detection: mean time per report at {marks}; copies found {found}, "
+        f"right original {correct}, true copies {expected} (precision={p:.3f} recall={r:.3f})"
+    )
+    return means
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=10_000)
@@ -120,15 +160,18 @@ def main(argv: list[str] | None = None) -> int:
         else:
             event_of_report[source] = events[primary.id]
 
-    print(f"reports={len(built)} frames={sum(len(f) for _, f in built)} "
-          f"without_frame={no_frame} (timing: linking only, on pre-built frames)")
-    means: dict[int, float] = {}
-    for mark in MARKS:
-        if mark <= len(per_report):
-            window = per_report[mark - WINDOW : mark]
-            means[mark] = sum(window) / len(window)
-            print(f"mean time per added report at {mark:>6,}: {1000 * means[mark]:.3f} ms "
-                  f"(reports {mark - WINDOW + 1}-{mark})")
+    print(
+        f"reports={len(built)} frames={sum(len(f) for _, f in built)} "
+        f"without_frame={no_frame} (timing: linking only, on pre-built frames)"
+    )
+    means = window_means(per_report)
+    for mark, mean in means.items():
+        print(
+            f"mean time per added report at {mark:>6,}: {1000 * mean:.3f} ms "
+            f"(reports {mark - WINDOW + 1}-{mark})"
+        )
+
+    dup_means = duplicates(args.n, args.seed)
 
     truth = {s: parse_source(s)[0] for s in event_of_report}
     by_truth: dict[int, list[str]] = defaultdict(list)
@@ -150,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"events: true={len(by_truth)} predicted={len(by_pred)}")
     print(f"linking pairwise precision={p:.3f} recall={r:.3f} f1={f:.3f}")
     last = max(means)
+    if dup_means:
+        print(f"near-duplicate detection growth: {dup_means[last] / dup_means[MARKS[0]]:.2f}")
     print(f"growth={means[last] / means[MARKS[0]]:.2f}")
     return 0
 

@@ -73,7 +73,11 @@ def test_ingest_is_idempotent(store: Path, corpus: Path) -> None:
     [
         ("binary.txt", b"\x00\x01\x02PNG\x00" * 50, "binary"),
         ("empty.txt", b"   \n", "empty"),
-        ("latin1.txt", "Le ministère a déclaré que 12 soldats ont été tués.".encode("latin-1"), "UTF-8"),
+        (
+            "latin1.txt",
+            "Le ministère a déclaré que 12 soldats ont été tués.".encode("latin-1"),
+            "UTF-8",
+        ),
         ("bad.jsonl", b'{"text": "Officials said 3 people died."}\n{not json\n', "bad.jsonl:2"),
     ],
 )
@@ -130,11 +134,29 @@ def test_claims_table_and_search(store: Path) -> None:
 
 def test_extract_contract_json(corpus: Path, tmp_path: Path) -> None:
     events_path = tmp_path / "ev.json"
-    result = invoke("extract", str(corpus / "a.txt"), str(corpus / "b.txt"), "--json", "--events", str(events_path))
+    result = invoke(
+        "extract",
+        str(corpus / "a.txt"),
+        str(corpus / "b.txt"),
+        "--json",
+        "--events",
+        str(events_path),
+    )
     docs = [json.loads(line) for line in result.output.splitlines() if line.strip()]
     assert [d["published"] for d in docs] == ["2024-02-17", "2024-02-18"]
     claim = next(c for c in docs[0]["claims"] if c["value"] == 1500)
-    for key in ("measure", "qualifier", "low", "high", "victim", "claimant", "start", "end", "sentence", "event"):
+    for key in (
+        "measure",
+        "qualifier",
+        "low",
+        "high",
+        "victim",
+        "claimant",
+        "start",
+        "end",
+        "sentence",
+        "event",
+    ):
         assert key in claim
     text = (corpus / "a.txt").read_text(encoding="utf-8")
     assert text[claim["start"] : claim["end"]] == claim["sentence"]

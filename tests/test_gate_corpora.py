@@ -30,42 +30,42 @@ pytestmark = pytest.mark.gate
 RUNS: dict[str, dict[str, object]] = {
     "gvdb": {"corpus": "gvdb", "split": "test", "limit": 500},
     "muc4": {"corpus": "muc4"},
-    "muc4_reflow": {"corpus": "muc4", "reflow": True},
     "wikievents": {"corpus": "wikievents", "split": "test"},
 }
-DOCUMENTS = {"gvdb": 500, "muc4": 100, "muc4_reflow": 100, "wikievents": 20}
+DOCUMENTS = {"gvdb": 500, "muc4": 100, "wikievents": 20}
 MIN_SUPPORT = 5  # a figure resting on fewer items says nothing
 
-# Measured 2026-11-21 (hits/total): gvdb killed_precision 0.525 (42/80), killed_recall
-# 0.384 (28/73), wounded_precision 0.425 (31/73), wounded_recall 0.492 (29/59), city_found
-# 0.564 (254/450); muc4 killed_recall 0.571 (8/14), wounded_recall 0.556 (5/9),
-# dateline_geocoded 0.990 (97/98), incident_country 1.000 (58/58), incident_place 0.492
-# (30/61); muc4_reflow killed_recall 0.714 (10/14), wounded_recall 0.556 (5/9);
-# wikievents killed_recall 0.875 (28/32), wounded_recall 0.800 (16/20), claim_accuracy
-# 0.978 (44/45).
+# Floors = measured values rounded down. History (hits/total):
+# 2026-11-21 first pin: gvdb killed_precision 0.525 (42/80), killed_recall 0.384 (28/73),
+#   wounded_precision 0.425 (31/73), wounded_recall 0.492 (29/59), city_found 0.564 (254/450);
+#   muc4 killed_recall 0.571 (8/14), wounded_recall 0.556 (5/9), dateline_geocoded 0.990,
+#   incident_country 1.000, incident_place 0.492 (30/61); wikievents killed_recall 0.875,
+#   wounded_recall 0.800, claim_accuracy 0.978.
+# 2026-11-21 raised (toll nouns, "shot and killed", non-count numbers, hard-wrapped text
+#   reflowed before parsing, so the separate muc4_reflow run was dropped): gvdb
+#   killed_precision 0.529 (45/85), killed_recall 0.466 (34/73), wounded_precision 0.508
+#   (33/65), wounded_recall 0.508 (30/59), city_found 0.569 (256/450); muc4 killed_recall
+#   0.857 (12/14), wounded_recall 0.667 (6/9), incident_place 0.492 (30/61); wikievents
+#   killed_recall 0.906 (29/32), wounded_recall 0.950 (19/20), claim_accuracy 0.980 (48/49).
 FLOORS: dict[str, dict[str, float]] = {
     "gvdb": {
         "killed_precision": 0.52,
-        "killed_recall": 0.38,
-        "wounded_precision": 0.42,
-        "wounded_recall": 0.49,
+        "killed_recall": 0.46,
+        "wounded_precision": 0.50,
+        "wounded_recall": 0.50,
         "city_found": 0.56,
     },
     "muc4": {
-        "killed_recall": 0.57,
-        "wounded_recall": 0.55,
+        "killed_recall": 0.85,
+        "wounded_recall": 0.66,
         "dateline_geocoded": 0.98,
         "incident_country": 1.0,
         "incident_place": 0.49,
     },
-    "muc4_reflow": {
-        "killed_recall": 0.71,
-        "wounded_recall": 0.55,
-    },
     "wikievents": {
-        "killed_recall": 0.87,
-        "wounded_recall": 0.80,
-        "claim_accuracy": 0.97,
+        "killed_recall": 0.90,
+        "wounded_recall": 0.95,
+        "claim_accuracy": 0.98,
     },
 }
 

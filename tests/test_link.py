@@ -162,6 +162,15 @@ def test_same_countries_same_type_days_apart_stay_distinct():
     assert linker.add(near) == linker.add(frame("r4", day=date(2025, 10, 11)))
 
 
+def test_reports_of_one_place_on_successive_days_do_not_chain():
+    linker = Linker()
+    days = [date(2025, 10, d) for d in (11, 12, 13, 14)]
+    events = [linker.add(frame(f"r{d.day}", day=d)) for d in days]
+    assert events[0] == events[1]  # a two-day battle
+    assert events[2] != events[0]  # would stretch the event to three days
+    assert events[3] == events[2]
+
+
 def test_different_types_of_one_family_link_only_within_a_battle_day():
     linker = Linker()
     clash = frame("r1", day=date(2025, 10, 11))
@@ -170,8 +179,10 @@ def test_different_types_of_one_family_link_only_within_a_battle_day():
     assert linker.evidence(clash, shelling_next_day).linkable
     assert not linker.evidence(clash, shelling_two_days).linkable
     protest = frame("r4", "protest", day=date(2025, 10, 11))
-    evidence = linker.evidence(clash, protest)
-    assert evidence.parts["type"] < 0 < linker.evidence(clash, shelling_next_day).parts["type"]
+    incompatible = linker.evidence(clash, protest).parts["type"]
+    same_family = linker.evidence(clash, shelling_next_day).parts["type"]
+    same_type = linker.evidence(clash, frame("r5", day=date(2025, 10, 12))).parts["type"]
+    assert incompatible < same_family < same_type
 
 
 def test_undated_reports_link_by_place_actor_and_terms_and_not_without_them():
@@ -189,6 +200,11 @@ def test_frames_of_one_report_never_share_an_event():
     assert e1 != e2
     # a third report like both joins one of them, and the report's frames stay apart
     assert linker.add(frame("other", day=OCT11)) in {e1, e2}
+    # a report whose first frame joined an event cannot put a second frame there as well
+    fresh = Linker()
+    event = fresh.add(frame("first", day=OCT11))
+    assert fresh.add(frame("second", key=0, day=OCT11)) == event
+    assert fresh.add(frame("second", key=1, day=OCT11)) != event
 
 
 def test_re_adding_a_frame_changes_nothing():

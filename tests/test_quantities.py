@@ -16,7 +16,10 @@ def nlp():
 
 def quantities(nlp, text):
     doc = nlp(text)
-    return [(m.quantity.value, m.quantity.qualifier, m.quantity.low, m.quantity.high) for m in find_quantities(doc, default_lexicon())]
+    return [
+        (m.quantity.value, m.quantity.qualifier, m.quantity.low, m.quantity.high)
+        for m in find_quantities(doc, default_lexicon())
+    ]
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,9 @@ DbOption = Annotated[
 ]
 RuleOption = Annotated[
     str,
-    typer.Option("--rule", help="Reconciliation rule: conservative, ucdp or latest (`sitrep rules`)."),
+    typer.Option(
+        "--rule", help="Reconciliation rule: conservative, ucdp or latest (`sitrep rules`)."
+    ),
 ]
 CatalogOption = Annotated[
     list[Path] | None,
@@ -99,7 +101,9 @@ def ingest(
     catalog: CatalogOption = None,
     workers: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option(help="Reports per spaCy batch.")] = 32,
-    max_bytes: Annotated[int, typer.Option(help="Largest file (or JSONL line) accepted.")] = 5_000_000,
+    max_bytes: Annotated[
+        int, typer.Option(help="Largest file (or JSONL line) accepted.")
+    ] = 5_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Read reports, extract claims, quotes and events, link and reconcile them into the store."""
@@ -157,9 +161,12 @@ def _progress(quiet: bool) -> Iterator[Progress]:
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Report files, processed as one corpus.")],
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one object per file.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON Lines, one object per file.")
+    ] = False,
     events: Annotated[
-        Path | None, typer.Option("--events", help="Also write the linked events to this JSON file.")
+        Path | None,
+        typer.Option("--events", help="Also write the linked events to this JSON file."),
     ] = None,
     rule: RuleOption = "conservative",
     catalog: CatalogOption = None,
@@ -239,7 +246,9 @@ def _figure_label(c: dict[str, Any]) -> str:
 @app.command()
 def claims(
     db: DbOption = Path(DEFAULT_DB),
-    q: Annotated[str | None, typer.Option("--q", "-q", help="Full-text search in sentences.")] = None,
+    q: Annotated[
+        str | None, typer.Option("--q", "-q", help="Full-text search in sentences.")
+    ] = None,
     event: Annotated[str | None, typer.Option(help="Only claims of this event.")] = None,
     measure: Annotated[str | None, typer.Option(help="killed, wounded, captured, ...")] = None,
     country: Annotated[str | None, typer.Option(help="Victim country (ISO3).")] = None,
@@ -295,7 +304,11 @@ def events(
         table.add_column(col)
     for e in page["items"]:
         killed = e.get("killed") or {}
-        fig = "" if not killed else f"{killed.get('low')}–{killed.get('high') or '?'} (best {killed.get('best')})"
+        fig = (
+            ""
+            if not killed
+            else f"{killed.get('low')}–{killed.get('high') or '?'} (best {killed.get('best')})"
+        )
         if e.get("contradiction"):
             fig += " ⚠"
         table.add_row(
@@ -344,7 +357,9 @@ def show(
         if rule is not None:
             from sitrep.process import rebuild_event
 
-            detail["figures"] = [f.to_dict() for f in rebuild_event(store, event_id, rule=_check_rule(rule)).figures]
+            detail["figures"] = [
+                f.to_dict() for f in rebuild_event(store, event_id, rule=_check_rule(rule)).figures
+            ]
     if as_json:
         _dump(detail)
         return
@@ -376,8 +391,9 @@ def _print_ledger(detail: dict[str, Any]) -> None:
         for group in fig.get("claims", []):
             first = claims_by_id.get((group.get("claim_ids") or [None])[0], {})
             label = _figure_label({**group, "measure": ""}).strip()
+            side = group.get("claimant_side") or "the outlet"
             table.add_row(
-                f"{group.get('claimant_side') or 'the outlet'} ({', '.join(group.get('claimants', []))})",
+                f"{side} ({', '.join(group.get('claimants', []))})",
                 label,
                 str(group.get("reports")),
                 ", ".join(o for o in group.get("outlets", []) if o) or "—",
@@ -388,17 +404,23 @@ def _print_ledger(detail: dict[str, Any]) -> None:
     if sources:
         out.print("\n[bold]sources[/]")
         for s in sources:
-            out.print(f"  {s.get('published') or 'undated'}  {s.get('outlet') or ''}  {s.get('source')}", highlight=False)
+            out.print(
+                f"  {s.get('published') or 'undated'}  {s.get('outlet') or ''}  {s.get('source')}",
+                highlight=False,
+            )
 
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, jsonl, parquet, geojson, ucdp, acled")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv, jsonl, parquet, geojson, ucdp, acled")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     db: DbOption = Path(DEFAULT_DB),
 ) -> None:
     """Export claims or events in formats other tools read."""
-    from sitrep.export import FORMATS, export as write_export
+    from sitrep.export import FORMATS
+    from sitrep.export import export as write_export
     from sitrep.store import Store
 
     with user_errors():
@@ -421,15 +443,21 @@ def rules() -> None:
 @app.command()
 def serve(
     db: DbOption = Path(DEFAULT_DB),
-    host: Annotated[str, typer.Option(help="Interface to bind; loopback unless told otherwise.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Interface to bind; loopback unless told otherwise.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     tile_url: Annotated[
         str | None,
-        typer.Option(envvar="SITREP_TILE_URL", help="Map tile URL template; none = plain background."),
+        typer.Option(
+            envvar="SITREP_TILE_URL", help="Map tile URL template; none = plain background."
+        ),
     ] = None,
     ingest_token: Annotated[
         str | None,
-        typer.Option(envvar="SITREP_INGEST_TOKEN", help="Enable POST /api/ingest with this bearer token."),
+        typer.Option(
+            envvar="SITREP_INGEST_TOKEN", help="Enable POST /api/ingest with this bearer token."
+        ),
     ] = None,
     rule: RuleOption = "conservative",
 ) -> None:
@@ -439,7 +467,9 @@ def serve(
     with user_errors():
         _check_rule(rule)
         _db(db)
-        run_server(db, host=host, port=port, tile_url=tile_url, ingest_token=ingest_token, rule=rule)
+        run_server(
+            db, host=host, port=port, tile_url=tile_url, ingest_token=ingest_token, rule=rule
+        )
 
 
 @app.command()
@@ -449,4 +479,3 @@ def version() -> None:
     from sitrep.nlp.pipeline import EXTRACTOR_VERSION
 
     out.print(f"sitrep {__version__} ({EXTRACTOR_VERSION})", highlight=False)
-

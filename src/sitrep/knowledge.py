@@ -165,8 +165,9 @@ def read_actor_file(path: Path) -> list[CatalogEntry]:
             raise KnowledgeError(f"{path}: an [[actor]] has no name")
         actor_type = raw.get("type", "organization")
         if actor_type not in ACTOR_TYPES:
+            valid = ", ".join(ACTOR_TYPES)
             raise KnowledgeError(
-                f"{path}: actor {name!r}: type {actor_type!r} is not one of {', '.join(ACTOR_TYPES)}"
+                f"{path}: actor {name!r}: type {actor_type!r} is not one of {valid}"
             )
         entries.append(
             CatalogEntry(

@@ -5,16 +5,20 @@ A :class:`Linker` takes each new :class:`~sitrep.models.EventFrame`, asks a
 and either joins the best-scoring event or starts a new one. Batch linking is this same loop,
 so adding frames one by one and all at once give the same events.
 
-The score is a sum of evidence (weights in :class:`LinkConfig`):
+A pair of frames scores the cosine of their ``terms`` (IDF-weighted, the IDF learned from
+the reports the index has seen) plus small adjustments, all in :class:`LinkConfig`:
 
-- event type: same type, same family or compatible family (``data/event_types.toml``);
-- date: frame date, else the report's publication date; two known dates further apart than
-  the window never link; an unknown date neither confirms nor refutes;
-- place: same named place > same province (admin1) > same country; disjoint countries count
-  against;
-- actors: shared actor sides (country, else name);
-- text: cosine of the frames' ``terms`` weighted by inverse document frequency, learned from
-  the reports the index has seen.
+- dates: the frame's own date, else the days before its report's publication; two known dates
+  further apart than the window never link, and a frame never stretches an event's own dates
+  beyond ``max_event_days`` (so reports of one town on successive days do not chain into one
+  long event); an unknown date neither confirms nor refutes;
+- event type: same type, same family (armed_clash ~ shelling, within one battle day),
+  compatible or incompatible family (``data/event_types.toml``); ``other`` is neutral;
+- place: same town > same province (admin1); two different towns, or disjoint countries,
+  count against;
+- actors: shared actor sides (country, else name).
+
+An event scores as its best-scoring frame; frames of one report never share an event.
 
 :class:`DuplicateDetector` finds syndicated copies (MinHash over word 5-grams with LSH
 banding) so that reconciliation counts their claims once; :func:`build_event` turns a cluster
@@ -26,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import struct
 import tomllib
 from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -673,40 +678,31 @@ def _actor_side(actor: Actor) -> str | None:
 
 # --- near-duplicate reports ----------------------------------------------------------------
 
-_MERSENNE = (1 << 61) - 1
 _WORD = re.compile(r"\w+")
 
 
-def shingles(text: str, size: int = 5) -> set[int]:
-    """Hashes of the text's word ``size``-grams (lowercased)."""
+def shingles(text: str, size: int = 5) -> set[str]:
+    """The text's word ``size``-grams (lowercased; the whole text when it is shorter)."""
     words = _WORD.findall(text.lower())
-    if not words:
-        return set()
-    grams = (
-        [" ".join(words)]
-        if len(words) < size
-        else [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
-    )
-    return {
-        int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
-        for g in grams
-    }
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
 @cache
-def _permutations(count: int) -> tuple[tuple[int, int], ...]:
-    """Fixed (a, b) pairs of the hash family h(x) = (a*x + b) mod (2^61 - 1)."""
-    pairs = []
-    for i in range(count):
-        digest = hashlib.sha256(f"sitrep-minhash-{i}".encode()).digest()
-        a = int.from_bytes(digest[:8], "big") % (_MERSENNE - 1) + 1
-        b = int.from_bytes(digest[8:16], "big") % _MERSENNE
-        pairs.append((a, b))
-    return tuple(pairs)
+def _unpacker(count: int) -> struct.Struct:
+    return struct.Struct(f">{count}I")
 
 
-def minhash(hashes: set[int], count: int) -> tuple[int, ...]:
-    return tuple(min((a * x + b) % _MERSENNE for x in hashes) for a, b in _permutations(count))
+def minhash(grams: set[str], count: int) -> tuple[int, ...]:
+    """MinHash signature: for each of ``count`` hash functions, the least hash of any gram.
+
+    The ``count`` independent 32-bit hash functions are consecutive slices of one
+    SHAKE-128 digest per gram, so a report costs one hash call per gram.
+    """
+    unpack = _unpacker(count).unpack
+    rows = [unpack(hashlib.shake_128(g.encode("utf-8")).digest(4 * count)) for g in grams]
+    return tuple(map(min, zip(*rows, strict=True)))
 
 
 class DuplicateDetector:
@@ -732,8 +728,8 @@ class DuplicateDetector:
         return len(self._signatures)
 
     def signature(self, text: str) -> tuple[int, ...] | None:
-        hashes = shingles(text)
-        return minhash(hashes, self.permutations) if hashes else None
+        grams = shingles(text)
+        return minhash(grams, self.permutations) if grams else None
 
     def check(self, report_id: str, text: str) -> str | None:
         """The original report id when ``text`` is a near-copy of an added report."""

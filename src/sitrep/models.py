@@ -173,9 +173,7 @@ class Claim:
 
     @property
     def id(self) -> str:
-        return content_id(
-            "c", self.report_id, self.quantity_start, self.quantity_end, self.measure
-        )
+        return content_id("c", self.report_id, self.quantity_start, self.quantity_end, self.measure)
 
     def to_dict(self) -> dict[str, Any]:
         q = self.quantity

@@ -79,7 +79,9 @@ class ActorResolver:
             return _from_entry(text, head_match[2])
         person = _person_entity(tokens, head)
         country_entry = next((m[2] for m in matches), None)
-        country = self._country_in(tokens, skip) or (country_entry.country if country_entry else None)
+        country = self._country_in(tokens, skip) or (
+            country_entry.country if country_entry else None
+        )
         possessive = next((t for t in tokens if t.lower_ in POSSESSIVE_PRONOUNS), None)
         if person is not None:
             if country is None and country_entry is None:

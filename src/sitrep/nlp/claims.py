@@ -79,7 +79,9 @@ class ClaimFinder:
     own_voice: Actor = field(default_factory=lambda: Actor(text="", type="media"))
 
     # --- measures -------------------------------------------------------------------------
-    def measure_for(self, mention: QuantityMention, doc: Doc) -> tuple[str, Token | None, Token | None] | None:
+    def measure_for(
+        self, mention: QuantityMention, doc: Doc
+    ) -> tuple[str, Token | None, Token | None] | None:
         """(measure, trigger token, counted noun) for a quantity, or None when it counts nothing."""
         anchor = doc[mention.anchor]
         noun = self._counted_noun(anchor)
@@ -109,7 +111,9 @@ class ClaimFinder:
             return adjacent[0], adjacent[1], noun
         return self._verb_path(anchor, noun)
 
-    def _verb_path(self, anchor: Token, noun: Token | None) -> tuple[str, Token | None, Token | None] | None:
+    def _verb_path(
+        self, anchor: Token, noun: Token | None
+    ) -> tuple[str, Token | None, Token | None] | None:
         """Climb from the number through coordination and "including"/"of" phrases to the
         verb (or toll) that says what happened to what it counts."""
         tok = anchor if anchor.dep_ != "nummod" or noun is None else noun
@@ -279,7 +283,11 @@ class ClaimFinder:
 
     def according_to(self, sent: Span) -> Token | None:
         for tok in sent:
-            if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            if (
+                tok.lower_ == "according"
+                and tok.i + 1 < len(tok.doc)
+                and tok.doc[tok.i + 1].lower_ == "to"
+            ):
                 to = tok.doc[tok.i + 1]
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
                 if pobj is None:
@@ -304,7 +312,11 @@ class ClaimFinder:
         """Resolve the noun phrase headed by ``tok`` (pronouns through the discourse)."""
         if tok.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
             ref = discourse.pronoun(tok.lower_)
-            return Actor(text=tok.text, name=ref.name, country=ref.country, type=ref.type) if ref else None
+            return (
+                Actor(text=tok.text, name=ref.name, country=ref.country, type=ref.type)
+                if ref
+                else None
+            )
         named = _appositive_name(tok)
         if named is not None:
             # "their chief spokesman, Zabihullah Mujahid": the name says who
@@ -312,7 +324,9 @@ class ClaimFinder:
             if person is not None and person.type == "person":
                 if person.country is None:
                     role = self.resolver.resolve(noun_phrase(tok), day, owner=discourse.last_group)
-                    person = Actor(person.text, person.name, role.country if role else None, "person")
+                    person = Actor(
+                        person.text, person.name, role.country if role else None, "person"
+                    )
                 return person
         span = noun_phrase(tok)
         if owner is None:
@@ -329,25 +343,41 @@ class ClaimFinder:
                     code = self.resolver.place_country(noun_phrase(of_place).text)
                 if code is not None:
                     actor = Actor(actor.text, actor.name, code, actor.type)
-        if actor is not None and actor.country is None and actor.type in {
-            "media",
-            "government",
-            "state_forces",
-        }:
+        if (
+            actor is not None
+            and actor.country is None
+            and actor.type
+            in {
+                "media",
+                "government",
+                "state_forces",
+            }
+        ):
             # "state media", "officials": the state the report is talking about
             ref = discourse.last_with_country
             if ref is not None:
-                actor = Actor(text=actor.text, name=actor.name, country=ref.country, type=actor.type)
+                actor = Actor(
+                    text=actor.text, name=actor.name, country=ref.country, type=actor.type
+                )
         return actor
 
-    def claimant_for(self, tok: Token, sent: Span, day: date | None, discourse: Discourse) -> tuple[Actor, Token | None]:
+    def claimant_for(
+        self, tok: Token, sent: Span, day: date | None, discourse: Discourse
+    ) -> tuple[Actor, Token | None]:
         verb = self.reporting_verb(tok)
         subject = self.subject_of(verb) if verb is not None else None
-        if verb is not None and subject is not None and subject.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON:
+        if (
+            verb is not None
+            and subject is not None
+            and subject.lower_ in PRONOUNS_GROUP | PRONOUNS_PERSON
+        ):
             # "the office said it had verified 148 killings": "it" is the outer speaker
             outer = self.reporting_verb(verb)
             outer_subject = self.subject_of(outer) if outer is not None else None
-            if outer_subject is not None and outer_subject.lower_ not in PRONOUNS_GROUP | PRONOUNS_PERSON:
+            if (
+                outer_subject is not None
+                and outer_subject.lower_ not in PRONOUNS_GROUP | PRONOUNS_PERSON
+            ):
                 subject = outer_subject
         if subject is None:
             subject = self.according_to(sent)
@@ -371,7 +401,6 @@ class ClaimFinder:
     ) -> Actor | None:
         doc = trigger.doc if trigger is not None else None
         skip = set(range(mention.start, mention.end)) | set(other_quantities)
-        lex = self.lexicon
         victim_tok = noun
         if noun is not None and trigger is not None and trigger.i == noun.i:
             # the noun is the measure itself ("12 deaths", "143 attacks"): victims follow "of/on"
@@ -437,7 +466,9 @@ class ClaimFinder:
         return claimant.country
 
     # --- negation -------------------------------------------------------------------------
-    def is_negated(self, mention: QuantityMention, trigger: Token | None, verb: Token | None) -> bool:
+    def is_negated(
+        self, mention: QuantityMention, trigger: Token | None, verb: Token | None
+    ) -> bool:
         if trigger is not None and any(c.dep_ == "neg" for c in trigger.children):
             return True
         return verb is not None and verb.lemma_.lower() == "deny"
@@ -470,18 +501,12 @@ BOTH_SIDES = {("both", "side"), ("each", "side"), ("either", "side"), ("both", "
 def _on_both_sides(trigger: Token) -> bool:
     """ "scores dead on both sides": the figure is about no single side."""
     head = trigger.head if trigger.dep_ in {"oprd", "acomp", "amod"} else trigger
-    for tok in (*head.subtree,):
-        if (tok.lower_, tok.head.lemma_.lower()) in BOTH_SIDES:
-            return True
-    return False
+    return any((tok.lower_, tok.head.lemma_.lower()) in BOTH_SIDES for tok in head.subtree)
 
 
 def _partitive(anchor: Token) -> bool:
     """ "one of the strikes", "one of those killed", "one of 19 officers"."""
-    for child in anchor.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            return True
-    return False
+    return any(child.dep_ == "prep" and child.lower_ == "of" for child in anchor.children)
 
 
 def _appositive_name(tok: Token) -> Token | None:

