@@ -25,12 +25,12 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
 
-from sitrep.link import Linker, default_event_types
+from sitrep.link import LinkConfig, Linker, default_event_types
 from sitrep.models import DateSpan, EventFrame, Place, Report
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared/data/ecbplus/ECB+"
@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="the ECB+ topic folders")
     ap.add_argument("--frames", choices=("sitrep", "spacy"), default="sitrep")
     ap.add_argument("--limit", type=int, default=None, help="read only the first N documents")
+    ap.add_argument("--threshold", type=float, help="override LinkConfig.threshold")
     args = ap.parse_args(argv)
     if not args.root.is_dir():
         print(f"error: no ECB+ corpus at {args.root}", file=sys.stderr)
@@ -266,7 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         stream = spacy_frames(docs)
 
-    linker = Linker()
+    config = LinkConfig()
+    if args.threshold is not None:
+        config = replace(config, threshold=args.threshold)
+    linker = Linker(config=config)
     gold: dict[str, str] = {}
     topic: dict[str, str] = {}
     pred: dict[str, str] = {}

@@ -24,11 +24,12 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitrep.link import DuplicateDetector, Linker
+from sitrep.link import DuplicateDetector, LinkConfig, Linker
 from sitrep.models import Actor, DateSpan, EventFrame, Place, Report
 from synth import generate_events_truth, generate_reports, parse_source
 
@@ -139,13 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--frames", choices=("sitrep", "truth"), default="sitrep")
     ap.add_argument("--cache", type=Path, help="pickle of built frames (read if present)")
+    ap.add_argument("--threshold", type=float, help="override LinkConfig.threshold")
     args = ap.parse_args(argv)
     if args.n < MARKS[0]:
         print(f"error: --n must be at least {MARKS[0]}", file=sys.stderr)
         return 2
 
     built = build_frames(args)
-    linker = Linker()
+    config = LinkConfig()
+    if args.threshold is not None:
+        config = replace(config, threshold=args.threshold)
+    linker = Linker(config=config)
     per_report: list[float] = []
     event_of_report: dict[str, str] = {}
     no_frame = 0

@@ -310,6 +310,9 @@ def test_syndicated_copy_is_detected_and_distinct_text_is_not():
     assert detector.check("other", rewritten) is None
     assert detector.check("wire", WIRE) is None  # a report is not a copy of itself
     assert detector.check("empty", "   ") is None
+    restarted = DuplicateDetector()  # e.g. signatures kept in the store
+    restarted.load("wire", detector.signature(WIRE))
+    assert restarted.check("copy", copy) == "wire"
 
 
 def test_syndicated_copy_counts_once_in_the_event_figures():

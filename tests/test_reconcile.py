@@ -249,3 +249,10 @@ def test_interval_follows_the_qualifier():
     assert interval(Quantity(200, "more_than", 200, None)) == (200, None)
     assert interval(Quantity(None, "vague")) is None
     assert interval(Quantity(None, "range", 20, 30)) == (20, 30)
+
+
+def test_best_is_the_stated_figure_not_its_lower_bound():
+    about = Quantity(15000, "about", 13500, 16500, "about 15,000")
+    (fig,) = reconcile([sourced("r1", "displaced", about, OUTLET, None)])
+    assert (fig.low, fig.best, fig.high) == (13500, 15000, 16500)
+    assert "about 15000 (media, 1 report)" in fig.reason

@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -674,20 +674,3 @@ def event_from_dict(d: Mapping[str, Any]) -> Event:
         sources=tuple(s if isinstance(s, str) else str(s.get("source")) for s in sources),
         figures=tuple(figures),
     )
-
-
-def iter_rows(
-    fmt: str, events: Iterable[Event], claims: Iterable[Mapping[str, Any]]
-) -> Iterator[dict[str, Any]]:
-    """The rows ``export`` would write for a tabular format, without writing them."""
-    taxonomy = default_event_types()
-    if fmt in ("csv", "jsonl", "parquet"):
-        yield from (claim_row(c) for c in claims)
-    elif fmt == "ucdp":
-        yield from (ucdp_row(_as_event(e), taxonomy) for e in events)
-    elif fmt == "acled":
-        yield from (acled_row(_as_event(e), taxonomy) for e in events)
-    else:
-        raise ExportError(
-            f"format {fmt!r} has no rows; tabular formats: csv, jsonl, parquet, ucdp, acled"
-        )

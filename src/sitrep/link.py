@@ -744,13 +744,20 @@ class DuplicateDetector:
         if signature is None:
             return None
         original = self._match(report_id, signature)
+        self.load(report_id, signature, original)
+        return original
+
+    def load(self, report_id: str, signature: Sequence[int], original: str | None = None) -> None:
+        """Remember a report from a stored ``signature(text)`` (no rehashing on restart)."""
+        if report_id in self._signatures or len(signature) != self.permutations:
+            return
+        signature = tuple(signature)
         if original:
             self._original[report_id] = original
         self._signatures[report_id] = signature
         self._order[report_id] = len(self._order)
         for band, key in self._band_keys(signature):
             self._buckets.setdefault((band, key), []).append(report_id)
-        return original
 
     def original_of(self, report_id: str) -> str | None:
         return self._original.get(report_id)

@@ -237,8 +237,13 @@ def _own_admissions(current: Sequence[ClaimGroup], victim: str | None) -> list[C
     return [g for g in current if g.claimant_side == victim]
 
 
-def _low(g: ClaimGroup) -> int:
-    iv = interval(g.quantity)
+def _point(g: ClaimGroup) -> int:
+    """The figure a group states: its value ("about 15000" -> 15000, "more than 200" -> 200),
+    else the low end of its range."""
+    q = g.quantity
+    if q.value is not None:
+        return q.value
+    iv = interval(q)
     assert iv is not None  # callers pass bounded groups only
     return iv[0]
 
@@ -254,23 +259,23 @@ def _conservative(groups: Sequence[ClaimGroup], victim: str | None) -> tuple[int
     current = current_groups(groups)
     if not current:
         return _no_figure("conservative", groups)
-    lowest = min(current, key=lambda g: (_low(g), -g.reports))
+    lowest = min(current, key=lambda g: (_point(g), -g.reports))
     own = _own_admissions(current, victim)
-    floor = max(own, key=lambda g: (_low(g), g.reports)) if own else None
+    floor = max(own, key=lambda g: (_point(g), g.reports)) if own else None
     note = _superseded_note(groups)
-    if floor is not None and _low(floor) > _low(lowest):
+    if floor is not None and _point(floor) > _point(lowest):
         reason = (
             f"conservative: {describe_side(victim)}'s own admission of its losses, "
             f"{describe_group(floor)}, taken as the floor over the lower "
             f"{describe_group(lowest)}{_others(floor, [g for g in current if g is not lowest])}"
         )
-        return _low(floor), reason + note
+        return _point(floor), reason + note
     what = "lowest credible figure" if len(current) > 1 else "the only current figure"
     described = describe_group(lowest)
-    if floor is not None and _low(floor) == _low(lowest):
+    if floor is not None and _point(floor) == _point(lowest):
         described = described[:-1] + f"; {describe_side(victim)}'s own admission)"
     reason = f"conservative: {what}, {described}{_others(lowest, current)}"
-    return _low(lowest), reason + note
+    return _point(lowest), reason + note
 
 
 def _ucdp(groups: Sequence[ClaimGroup], victim: str | None) -> tuple[int | None, str]:
@@ -280,25 +285,25 @@ def _ucdp(groups: Sequence[ClaimGroup], victim: str | None) -> tuple[int | None,
     note = _superseded_note(groups)
     own = _own_admissions(current, victim)
     if own:
-        best = max(own, key=lambda g: (_low(g), g.reports))
+        best = max(own, key=lambda g: (_point(g), g.reports))
         why = f"{describe_side(victim)}'s own admission of its losses"
     else:
         most = max(g.reports for g in current)
         top = [g for g in current if g.reports == most]
-        best = min(top, key=_low)
+        best = min(top, key=_point)
         why = "most-reported figure" if len(top) == 1 else "lowest of the most-reported figures"
         if len(current) == 1:
             why = "the only current figure"
-    return _low(best), f"ucdp: best = {why}, {describe_group(best)}{_others(best, current)}{note}"
+    return _point(best), f"ucdp: best = {why}, {describe_group(best)}{_others(best, current)}{note}"
 
 
 def _latest(groups: Sequence[ClaimGroup], victim: str | None) -> tuple[int | None, str]:
     bounded = [g for g in groups if interval(g.quantity) is not None]
     if not bounded:
         return _no_figure("latest", groups)
-    best = max(bounded, key=lambda g: (_date_key(g), g.reports, -_low(g)))
+    best = max(bounded, key=lambda g: (_date_key(g), g.reports, -_point(g)))
     when = f", last reported {best.last_reported.isoformat()}" if best.last_reported else ""
-    return _low(best), (
+    return _point(best), (
         f"latest: most recently reported figure, {describe_group(best)}{when}"
         f"{_others(best, bounded)}"
     )
