@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import pickle
 import re
 import sys
 import time
@@ -217,6 +218,32 @@ def spacy_frames(docs: Iterable[Doc]) -> Iterator[tuple[Doc, tuple[EventFrame, .
         yield doc, (frame,)
 
 
+def read_cache(
+    path: Path | None, key: tuple[object, ...]
+) -> list[tuple[Doc, tuple[EventFrame, ...]]] | None:
+    """Frames extracted by an earlier run with the same corpus, limit and frame builder."""
+    if path is None or not path.exists():
+        return None
+    with path.open("rb") as fh:
+        cached = pickle.load(fh)
+    if cached.get("key") != key:
+        return None
+    return [(Doc(*fields), frames) for fields, frames in cached["frames"]]
+
+
+def write_cache(
+    path: Path, key: tuple[object, ...], stream: Iterable[tuple[Doc, tuple[EventFrame, ...]]]
+) -> Iterator[tuple[Doc, tuple[EventFrame, ...]]]:
+    """Pass the stream through, then keep its frames in ``path``."""
+    kept = []
+    for item in stream:
+        doc, frames = item
+        kept.append(((doc.name, doc.topic, doc.gold, doc.path, doc.text), frames))
+        yield item
+    with path.open("wb") as fh:
+        pickle.dump({"key": key, "frames": kept}, fh)
+
+
 # --- scoring ------------------------------------------------------------------------------
 
 
@@ -250,13 +277,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--frames", choices=("sitrep", "spacy"), default="sitrep")
     ap.add_argument("--limit", type=int, default=None, help="read only the first N documents")
     ap.add_argument("--threshold", type=float, help="override LinkConfig.threshold")
+    ap.add_argument(
+        "--frames-cache", type=Path, help="pickle of extracted frames (read if present)"
+    )
     args = ap.parse_args(argv)
     if not args.root.is_dir():
         print(f"error: no ECB+ corpus at {args.root}", file=sys.stderr)
         return 2
 
     docs = read_corpus(args.root, args.limit)
-    if args.frames == "sitrep":
+    cache_key = (str(args.root), args.limit, args.frames)
+    cached = read_cache(args.frames_cache, cache_key)
+    if cached is not None:
+        stream: Iterable[tuple[Doc, tuple[EventFrame, ...]]] = cached
+    elif args.frames == "sitrep":
         try:
             stream = sitrep_frames(docs)
         except ImportError as exc:
@@ -266,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     else:
         stream = spacy_frames(docs)
+    if cached is None and args.frames_cache is not None:
+        stream = write_cache(args.frames_cache, cache_key, stream)
 
     config = LinkConfig()
     if args.threshold is not None:

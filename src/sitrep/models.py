@@ -72,7 +72,10 @@ class Actor:
 
     @property
     def side(self) -> str | None:
-        """The side an actor belongs to for reconciliation: its country, else its name."""
+        """The side an actor is on when figures are reconciled: a state's actors are their
+        country; a non-state armed group is itself (the RSF and Sudan's army are two sides)."""
+        if self.type == "armed_group":
+            return self.name or (f"{self.country} armed group" if self.country else None)
         return self.country or self.name
 
 
@@ -349,7 +352,7 @@ class Figure:
     """One reconciled figure: an event's measure for one victim side."""
 
     measure: str
-    victim_country: str | None
+    victim_country: str | None  # the victims' country (CONTRACT); see victim_side
     groups: tuple[ClaimGroup, ...]
     contradiction: bool
     low: int | None
@@ -357,11 +360,15 @@ class Figure:
     high: int | None
     rule: str
     reason: str
+    victim_side: str | None = None  # differs from the country for non-state armed groups
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "measure": self.measure,
             "victim_country": self.victim_country,
+            "victim_side": self.victim_side
+            if self.victim_side is not None
+            else self.victim_country,
             "claims": [g.to_dict() for g in self.groups],
             "contradiction": self.contradiction,
             "low": self.low,

@@ -71,7 +71,7 @@ def ingest_reports(
     summary = summary or IngestSummary()
     extractor = extractor or Extractor()
     linker = Linker(StoreFrameIndex(store))
-    duplicates = DuplicateDetector()
+    duplicates = stored_duplicates(store)
 
     def new_reports() -> Iterator[Report]:
         for report in reports:
@@ -84,10 +84,11 @@ def ingest_reports(
 
     for extraction in extractor.extract(new_reports()):
         report = extraction.report
+        signature = duplicates.signature(report.body)
         original = duplicates.add(report.id, report.body)
         if original is not None:
             summary.duplicates += 1
-        store.add_extraction(extraction, original=original)
+        store.add_extraction(extraction, original=original, minhash=signature)
         touched = set(linker.add_all(extraction.frames).values())
         for event_id in touched:
             store.save_events([rebuild_event(store, event_id, rule=rule)])
@@ -98,6 +99,15 @@ def ingest_reports(
         if progress:
             progress("report", 1)
     return summary
+
+
+def stored_duplicates(store: Store) -> DuplicateDetector:
+    """A near-copy detector that knows every report already stored (signatures are kept in
+    the store, so nothing is rehashed and copies are caught across runs)."""
+    detector = DuplicateDetector()
+    for report_id, original, signature in store.iter_minhashes():
+        detector.load(report_id, signature, original)
+    return detector
 
 
 def rebuild_event(store: Store, event_id: str, *, rule: str = "conservative") -> Event:

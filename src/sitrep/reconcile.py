@@ -7,7 +7,8 @@ a named rule from :data:`RULES` picks the best figure and explains why in one se
 
 Vocabulary:
 
-- *side* of an actor: its country, else its name. Claims in the outlet's own voice
+- *side* of an actor: ``Actor.side`` (a state's actors are its country; a non-state armed
+  group is its own side). Claims in the outlet's own voice
   (claimant type ``media``) form the side ``None``.
 - *interval* of a quantity: ``[low, high]`` (``high=None`` = unbounded, "more than 200").
   Vague amounts ("dozens") have none: they are listed but set no bound.
@@ -72,12 +73,12 @@ def claimant_side(sc: SourcedClaim) -> str | None:
     claimant = sc.claim.claimant
     if claimant.type == "media":
         return None
-    return claimant.country or claimant.name
+    return claimant.side
 
 
 def victim_side(sc: SourcedClaim) -> str | None:
     victim = sc.claim.victim
-    return (victim.country or victim.name) if victim else None
+    return victim.side if victim else None
 
 
 def report_key(sc: SourcedClaim) -> str:
@@ -105,7 +106,10 @@ def reconcile(claims: Sequence[SourcedClaim], *, rule: str = "conservative") -> 
         figures.append(
             Figure(
                 measure=measure,
-                victim_country=victim,
+                victim_country=next(
+                    (m.claim.victim.country for m in members if m.claim.victim), None
+                ),
+                victim_side=victim,
                 groups=groups,
                 contradiction=is_contradiction(groups),
                 low=low,

@@ -38,6 +38,7 @@ class Discourse:
     last_person: Actor | None = None
     last_group: Actor | None = None
     last_with_country: Actor | None = None
+    last_armed_group: Actor | None = None  # what "the rebels" / "the militants" point back to
 
     def remember(self, actor: Actor | None) -> None:
         if actor is None:
@@ -48,6 +49,8 @@ class Discourse:
             self.last_group = actor
         if actor.country:
             self.last_with_country = actor
+        if actor.type == "armed_group" and actor.name:
+            self.last_armed_group = actor
 
     def pronoun(self, word: str) -> Actor | None:
         word = word.lower()
@@ -212,6 +215,13 @@ class ClaimFinder:
                     len(phrase) == 2 and phrase[0] == lemma and phrase[1] in words[1:]
                 ):
                     return spec.name
+        if (
+            lemma == "lose"
+            and arg.dep_ in {"dobj", "obj"}
+            and noun is not None
+            and lex.actor_nouns.get(noun.lower_) in {"state_forces", "armed_group", "civilians"}
+        ):
+            return "killed"  # "lost 20 of its own men" (but "soldiers lost limbs": wounded)
         if any(c.dep_ == "advmod" and c.lower_ in FATAL_ADVERBS for c in children):
             return "killed"  # "fatally shot", "mortally wounded"
         if lemma in INJURY_VERBS and obj is not None and obj.lemma_.lower() in INJURY_NOUNS:
@@ -332,6 +342,15 @@ class ClaimFinder:
         if owner is None:
             owner = discourse.last_group  # "Pakistan puts ... Its army said": its = Pakistan
         actor = self.resolver.resolve(span, day, skip=skip, owner=owner)
+        if (
+            actor is not None
+            and actor.type == "armed_group"
+            and actor.name is None
+            and discourse.last_armed_group is not None
+            and any(t.lower_ in {"the", "these", "those"} for t in span)
+        ):
+            ref = discourse.last_armed_group  # "the rebels": the group the report named
+            actor = Actor(actor.text, ref.name, ref.country, "armed_group")
         outlet = outlet_named(span.text)
         if outlet is not None and (actor is None or actor.type in {None, "organization", "media"}):
             return Actor(text=span.text, name=outlet.name, country=outlet.country, type="media")

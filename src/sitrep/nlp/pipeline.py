@@ -309,6 +309,10 @@ def attribute(doc: Doc, k: Knowledge) -> None:
     finder = k.finder
     day: date | None = doc._.published
     discourse = Discourse()
+    home = next((p.place.country for p in doc._.places or () if p.place.country), None)
+    if home is not None:
+        # "the army said": until the report names a state, it means the one it is datelined in
+        discourse.last_with_country = Actor(text="", country=home, type="government")
     quote_spans = find_quote_spans(doc.text)
     quote_tokens = [tokens_in(doc, q.start, q.end) for q in quote_spans]
     quantities = list(doc._.quantities or ())
@@ -396,6 +400,11 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                     statistic=statistic,
                 )
             )
+        for ent in sent.ents:
+            if ent.label_ == "ORG":
+                entry = k.resolver.entry(ent.text, day)
+                if entry is not None and entry.type == "armed_group":
+                    discourse.remember(Actor(ent.text, entry.name, entry.country, entry.type))
         # remember who spoke in this sentence for later pronouns and bare quotes
         for verb in verbs:
             subject = finder.subject_of(verb)

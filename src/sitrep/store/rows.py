@@ -339,6 +339,7 @@ def figure_from_dict(d: Mapping[str, Any]) -> Figure:
         high=d.get("high"),
         rule=d.get("rule") or "",
         reason=d.get("reason") or "",
+        victim_side=d.get("victim_side"),
     )
 
 
