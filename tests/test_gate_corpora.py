@@ -46,7 +46,7 @@ MIN_SUPPORT = 5  # a figure resting on fewer items says nothing
 #   killed_precision 0.529 (45/85), killed_recall 0.466 (34/73), wounded_precision 0.508
 #   (33/65), wounded_recall 0.508 (30/59), city_found 0.569 (256/450); muc4 killed_recall
 #   0.857 (12/14), wounded_recall 0.667 (6/9), incident_place 0.492 (30/61); wikievents
-#   killed_recall 0.906 (29/32), wounded_recall 0.950 (19/20), claim_accuracy 0.980 (48/49).
+#   killed_recall 0.906 (29/32), wounded_recall 0.950 (19/20), claim_accuracy 0.979 (48/49).
 FLOORS: dict[str, dict[str, float]] = {
     "gvdb": {
         "killed_precision": 0.52,
@@ -65,7 +65,7 @@ FLOORS: dict[str, dict[str, float]] = {
     "wikievents": {
         "killed_recall": 0.90,
         "wounded_recall": 0.95,
-        "claim_accuracy": 0.98,
+        "claim_accuracy": 0.97,
     },
 }
 

@@ -366,9 +366,7 @@ class Figure:
         return {
             "measure": self.measure,
             "victim_country": self.victim_country,
-            "victim_side": self.victim_side
-            if self.victim_side is not None
-            else self.victim_country,
+            "victim_side": self.victim_side,
             "claims": [g.to_dict() for g in self.groups],
             "contradiction": self.contradiction,
             "low": self.low,
