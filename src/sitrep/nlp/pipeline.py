@@ -755,14 +755,19 @@ def _dedupe_places(places: Iterable[Place]) -> tuple[Place, ...]:
 
 
 def _frame_actors(claims: list[Claim], places: tuple[Place, ...]) -> tuple[Actor, ...]:
-    seen: dict[tuple[str | None, str | None], Actor] = {}
+    """Who the event is between: named actors, and the states behind unnamed ones
+    ("Pakistani soldiers" -> Pakistan), once each."""
+    seen: dict[str, Actor] = {}
     for claim in claims:
         for actor in (claim.claimant, claim.victim):
-            if actor is None or (actor.country is None and actor.name is None):
+            if actor is None or actor.type in {"media", "civilians", None}:
                 continue
-            if actor.type == "media" and actor.country is None:
-                continue
-            seen.setdefault((actor.name or actor.text, actor.country), actor)
+            if actor.name is None:
+                if actor.country is None:
+                    continue
+                name = geo.country_name(actor.country)
+                actor = Actor(text=actor.text, name=name, country=actor.country, type=actor.type)
+            seen.setdefault(actor.name or actor.text, actor)
     return tuple(seen.values())
 
 
