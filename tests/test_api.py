@@ -5,8 +5,6 @@ from __future__ import annotations
 import inspect
 import json
 import re
-import sys
-import types
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
@@ -504,20 +502,8 @@ def test_ingest_requires_the_token(ingest_client: TestClient) -> None:
     assert "/api/ingest" in ingest_client.get("/api/openapi.json").json()["paths"]
 
 
-def test_ingest_passes_reports_to_processing(
-    ingest_client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    received: list[tuple[Any, list[Any], dict[str, Any]]] = []
-
-    def ingest_reports(store: Any, reports: list[Any], *, rule: str = "x") -> dict[str, int]:
-        received.append((store, list(reports), {"rule": rule}))
-        return {"added": len(reports)}
-
-    module = types.ModuleType("sitrep.process")
-    module.ingest_reports = ingest_reports  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sitrep.process", module)
+def test_ingest_runs_the_real_pipeline(ingest_client: TestClient) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
-
     bad = ingest_client.post("/api/ingest", json={"title": "no text"}, headers=auth)
     assert bad.status_code == 422 and "text" in bad.json()["error"]
     bad_date = ingest_client.post(
@@ -527,36 +513,27 @@ def test_ingest_passes_reports_to_processing(
 
     payload = [
         {
-            "text": "First report.",
+            "text": "Harbor officials said 17 dockworkers were killed when a shell hit "
+            "the Port Alder terminal on Tuesday.",
             "url": "https://example.org/1",
             "published": "2025-01-02",
             "outlet": "Harbor Daily",
             "title": "One",
         },
-        {"text": "Second report."},
+        {"text": "A second short report with no figures at all."},
     ]
     response = ingest_client.post("/api/ingest", json=payload, headers=auth)
     assert response.status_code == 200, response.text
     out = response.json()
-    assert out["received"] == 2 and out["result"] == {"added": 2}
-    store, reports, kwargs = received[-1]
-    assert store.readonly is False  # the only read-write handle, opened for ingest
-    assert kwargs == {"rule": "conservative"}
-    assert [r.text for r in reports] == ["First report.", "Second report."]
-    assert reports[0].published.isoformat() == "2025-01-02" and reports[0].outlet == "Harbor Daily"
-    assert reports[0].source == "https://example.org/1" and reports[1].source.startswith("api:")
-    assert out["report_ids"] == [r.id for r in reports]
-
-
-def test_ingest_without_processing_module_is_501(
-    ingest_client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "sitrep.process", None)
-    response = ingest_client.post(
-        "/api/ingest", json={"text": "x"}, headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert response.status_code == 501
-    assert "ingest_reports" in response.json()["error"]
+    assert out["received"] == 2 and out["result"]["added"] == 2
+    assert out["result"]["claims"] >= 1
+    again = ingest_client.post("/api/ingest", json=payload, headers=auth).json()
+    assert again["result"]["added"] == 0 and again["result"]["unchanged"] == 2
+    claims = ingest_client.get("/api/claims", params={"q": "dockworkers"}).json()["items"]
+    assert [(c["measure"], c["value"]) for c in claims] == [("killed", 17)]
+    assert claims[0]["outlet"] == "Harbor Daily"
+    report = ingest_client.get(f"/api/reports/{out['report_ids'][0]}").json()
+    assert report["source"] == "https://example.org/1"
 
 
 # ---------------------------------------------------------------- map and tiles

@@ -7,7 +7,6 @@ page returns the very dict the page was rendered from.
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import os
@@ -512,25 +511,18 @@ def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> Cal
     opened: dict[str, Any] = {}  # the read-write store and the extractor, made on first use
 
     def process(reports: list[Report]) -> Any:
-        try:
-            from sitrep.process import ingest_reports
-        except ImportError:
-            raise HTTPException(
-                501, "ingest is unavailable: sitrep.process.ingest_reports is missing"
-            ) from None
-        accepted = inspect.signature(ingest_reports).parameters
-        kwargs: dict[str, Any] = {"rule": rule} if "rule" in accepted else {}
+        from sitrep.nlp.pipeline import Extractor
+        from sitrep.process import ingest_reports
+
         with writer_lock:
             if "store" not in opened:
                 opened["store"] = Store(db_path)
-            if "extractor" in accepted:
                 # Loading the language model takes seconds: do it once, not per request.
-                if "extractor" not in opened:
-                    from sitrep.nlp.pipeline import Extractor
-
-                    opened["extractor"] = Extractor()
-                kwargs["extractor"] = opened["extractor"]
-            return ingest_reports(opened["store"], reports, **kwargs)
+                opened["extractor"] = Extractor()
+            summary = ingest_reports(
+                opened["store"], reports, extractor=opened["extractor"], rule=rule
+            )
+            return summary.to_dict()
 
     @app.post(
         "/api/ingest",
@@ -539,7 +531,6 @@ def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> Cal
             401: {"model": schemas.ErrorOut, "description": "Missing or wrong bearer token."},
             413: {"model": schemas.ErrorOut, "description": "Body too large."},
             422: {"model": schemas.ErrorOut, "description": "Body is not valid reports."},
-            501: {"model": schemas.ErrorOut, "description": "Processing is not installed."},
         },
         tags=["ingest"],
         summary="Ingest reports (requires `Authorization: Bearer <token>`)",
