@@ -138,3 +138,14 @@ def test_one_at_a_time_equals_all_at_once(tmp_path: Path, extractor) -> None:
             ingest_reports(store, [report], extractor=extractor)
         steps = {e["id"]: e["n_reports"] for e in store.events(limit=100)["items"]}
     assert batch == steps
+
+
+def test_worker_processes_give_the_same_extractions(extractor) -> None:
+    from sitrep.nlp.pipeline import Extractor
+
+    texts = [CLASH_DAY_ONE, CLASH_DAY_ONE_OTHER_OUTLET, CLASH_WEEK_LATER]
+    reports = [read_text_report(t, f"{n}.txt") for n, t in enumerate(texts)]
+    parallel = list(Extractor(n_process=2, batch_size=1).extract(reports))
+    serial = list(extractor.extract(reports))
+    assert [e.report.id for e in parallel] == [r.id for r in reports]
+    assert [e.claims for e in parallel] == [e.claims for e in serial]

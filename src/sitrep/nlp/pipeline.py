@@ -15,6 +15,7 @@ The model is loaded on first use, never at import.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -641,16 +642,52 @@ class Extractor:
                 doc._.published = report.published
                 yield doc, report
 
-        yield from nlp.pipe(
-            prepared(), as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
-        )
+        yield from nlp.pipe(prepared(), as_tuples=True, batch_size=self.batch_size)
 
     def extract(self, reports: Iterable[Report]) -> Iterator[Extraction]:
+        """Extractions in input order. With ``n_process > 1`` batches go to worker processes,
+        each with its own pipeline (spaCy's own multiprocessing cannot carry sitrep's
+        annotations back, so whole Extractions are returned instead)."""
+        if self.n_process > 1:
+            yield from self._extract_in_workers(reports)
+            return
         for doc, report in self._docs(reports):
             yield to_extraction(doc, report, knowledge_for(self.knowledge_key))
 
+    def _extract_in_workers(self, reports: Iterable[Report]) -> Iterator[Extraction]:
+        context = multiprocessing.get_context("spawn")
+        settings = (self.knowledge_key, self.batch_size, self.model)
+        with context.Pool(self.n_process, _start_worker, settings) as pool:
+            for extractions in pool.imap(_extract_batch, _batches(reports, self.batch_size)):
+                yield from extractions
+
     def extract_one(self, report: Report) -> Extraction:
         return next(self.extract([report]))
+
+
+_WORKER: Extractor | None = None
+
+
+def _start_worker(knowledge_key: str, batch_size: int, model: str) -> None:
+    global _WORKER
+    catalogs = [Path(p) for p in knowledge_key.split("|") if p]
+    _WORKER = Extractor(catalogs=catalogs, batch_size=batch_size, model=model)
+
+
+def _extract_batch(reports: list[Report]) -> list[Extraction]:
+    assert _WORKER is not None, "worker not started"
+    return list(_WORKER.extract(reports))
+
+
+def _batches(reports: Iterable[Report], size: int) -> Iterator[list[Report]]:
+    batch: list[Report] = []
+    for report in reports:
+        batch.append(report)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _sentence_span(body: str, sent: Span) -> tuple[int, int, str]:
