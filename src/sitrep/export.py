@@ -83,7 +83,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sitrep.link import EventTaxonomy, default_event_types
-from sitrep.models import Actor, ClaimGroup, Event, Figure, Place, Quantity
+from sitrep.models import Actor, Event, Figure, Place
 
 FORMATS = ("csv", "jsonl", "parquet", "geojson", "ucdp", "acled")
 
@@ -612,55 +612,10 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def _actor(d: Mapping[str, Any]) -> Actor:
-    text = d.get("text") or d.get("name") or ""
-    return Actor(text, d.get("name"), d.get("country"), d.get("type"))
-
-
 def event_from_dict(d: Mapping[str, Any]) -> Event:
     """The inverse of ``Event.to_dict()`` (extra keys, as the store adds, are ignored)."""
-    figures = []
-    for f in d.get("figures") or ():
-        groups = tuple(
-            ClaimGroup(
-                claimant_side=g.get("claimant_side"),
-                claimant_country=g.get("claimant_country"),
-                quantity=Quantity(
-                    g.get("value"), g.get("qualifier") or "exact", g.get("low"), g.get("high")
-                ),
-                claim_ids=tuple(g.get("claim_ids") or ()),
-                report_ids=tuple(g.get("report_ids") or ()),
-                outlets=tuple(g.get("outlets") or ()),
-                claimants=tuple(g.get("claimants") or ()),
-                first_reported=_date(g.get("first_reported")),
-                last_reported=_date(g.get("last_reported")),
-            )
-            for g in f.get("claims") or ()
-        )
-        figures.append(
-            Figure(
-                measure=f["measure"],
-                victim_country=f.get("victim_country"),
-                groups=groups,
-                contradiction=bool(f.get("contradiction")),
-                low=f.get("low"),
-                best=f.get("best"),
-                high=f.get("high"),
-                rule=f.get("rule") or "",
-                reason=f.get("reason") or "",
-            )
-        )
-    places = tuple(
-        Place(
-            p["name"],
-            p.get("country"),
-            p.get("admin1"),
-            p.get("lat"),
-            p.get("lon"),
-            p.get("kind") or "unknown",
-        )
-        for p in d.get("places") or ()
-    )
+    figures = [Figure.from_dict(f) for f in d.get("figures") or ()]
+    places = tuple(Place.from_dict(p) for p in d.get("places") or ())
     sources = d.get("sources") or ()
     return Event(
         id=d["id"],
@@ -668,7 +623,7 @@ def event_from_dict(d: Mapping[str, Any]) -> Event:
         date_start=_date(d.get("date_start")),
         date_end=_date(d.get("date_end")),
         places=places,
-        actors=tuple(_actor(a) for a in d.get("actors") or ()),
+        actors=tuple(Actor.from_dict(a) for a in d.get("actors") or ()),
         frame_ids=tuple(d.get("frames") or ()),
         report_ids=tuple(d.get("reports") or ()),
         sources=tuple(s if isinstance(s, str) else str(s.get("source")) for s in sources),

@@ -7,6 +7,7 @@ CLI, the API and the evaluation contract (``../shared/CONTRACT.md``).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -25,6 +26,15 @@ ACTOR_TYPES: tuple[str, ...] = (
 )
 Qualifier = Literal["exact", "more_than", "at_least", "about", "up_to", "range", "vague"]
 Granularity = Literal["day", "week", "month", "year", "unknown"]
+
+
+def parse_day(value: object) -> date | None:
+    """An ISO date (or datetime) string, a date, or nothing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def content_id(prefix: str, *parts: object) -> str:
@@ -69,6 +79,12 @@ class Actor:
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "name": self.name, "country": self.country, "type": self.type}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Actor:
+        return cls(
+            d.get("text") or d.get("name") or "", d.get("name"), d.get("country"), d.get("type")
+        )
 
     @property
     def side(self) -> str | None:
@@ -136,6 +152,17 @@ class Place:
             "lon": self.lon,
             "kind": self.kind,
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Place:
+        return cls(
+            d["name"],
+            d.get("country"),
+            d.get("admin1"),
+            d.get("lat"),
+            d.get("lon"),
+            d.get("kind") or "unknown",
+        )
 
 
 @dataclass(frozen=True)
@@ -346,6 +373,22 @@ class ClaimGroup:
             "last_reported": self.last_reported.isoformat() if self.last_reported else None,
         }
 
+    @classmethod
+    def from_dict(cls, g: Mapping[str, Any]) -> ClaimGroup:
+        return cls(
+            claimant_side=g.get("claimant_side"),
+            claimant_country=g.get("claimant_country"),
+            quantity=Quantity(
+                g.get("value"), g.get("qualifier") or "exact", g.get("low"), g.get("high")
+            ),
+            claim_ids=tuple(g.get("claim_ids") or ()),
+            report_ids=tuple(g.get("report_ids") or ()),
+            outlets=tuple(g.get("outlets") or ()),
+            claimants=tuple(g.get("claimants") or ()),
+            first_reported=parse_day(g.get("first_reported")),
+            last_reported=parse_day(g.get("last_reported")),
+        )
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -375,6 +418,22 @@ class Figure:
             "rule": self.rule,
             "reason": self.reason,
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Figure:
+        """The inverse of ``to_dict``."""
+        return cls(
+            measure=d["measure"],
+            victim_country=d.get("victim_country"),
+            groups=tuple(ClaimGroup.from_dict(g) for g in d.get("claims") or ()),
+            contradiction=bool(d.get("contradiction")),
+            low=d.get("low"),
+            best=d.get("best"),
+            high=d.get("high"),
+            rule=d.get("rule") or "",
+            reason=d.get("reason") or "",
+            victim_side=d.get("victim_side"),
+        )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from typing import Any
 from sitrep.models import (
     Actor,
     Claim,
-    ClaimGroup,
     DateSpan,
     Event,
     EventFrame,
@@ -85,7 +84,7 @@ def actor_from(row: Row, prefix: str) -> Actor | None:
 
 
 def actor_from_dict(d: Mapping[str, Any]) -> Actor:
-    return Actor(text=d["text"], name=d.get("name"), country=d.get("country"), type=d.get("type"))
+    return Actor.from_dict(d)
 
 
 def actor_dict(row: Row, prefix: str) -> dict[str, Any] | None:
@@ -94,14 +93,7 @@ def actor_dict(row: Row, prefix: str) -> dict[str, Any] | None:
 
 
 def place_from_dict(d: Mapping[str, Any]) -> Place:
-    return Place(
-        name=d["name"],
-        country=d.get("country"),
-        admin1=d.get("admin1"),
-        lat=d.get("lat"),
-        lon=d.get("lon"),
-        kind=d.get("kind") or "unknown",
-    )
+    return Place.from_dict(d)
 
 
 def place_id(place: Place) -> str:
@@ -310,37 +302,7 @@ def headline_text(text: str | None) -> str | None:
 
 
 def figure_from_dict(d: Mapping[str, Any]) -> Figure:
-    groups = tuple(
-        ClaimGroup(
-            claimant_side=g.get("claimant_side"),
-            claimant_country=g.get("claimant_country"),
-            quantity=Quantity(
-                value=g.get("value"),
-                qualifier=g.get("qualifier") or "exact",
-                low=g.get("low"),
-                high=g.get("high"),
-            ),
-            claim_ids=tuple(g.get("claim_ids") or ()),
-            report_ids=tuple(g.get("report_ids") or ()),
-            outlets=tuple(g.get("outlets") or ()),
-            claimants=tuple(g.get("claimants") or ()),
-            first_reported=parse_day(g.get("first_reported")),
-            last_reported=parse_day(g.get("last_reported")),
-        )
-        for g in d.get("claims") or ()
-    )
-    return Figure(
-        measure=d["measure"],
-        victim_country=d.get("victim_country"),
-        groups=groups,
-        contradiction=bool(d.get("contradiction")),
-        low=d.get("low"),
-        best=d.get("best"),
-        high=d.get("high"),
-        rule=d.get("rule") or "",
-        reason=d.get("reason") or "",
-        victim_side=d.get("victim_side"),
-    )
+    return Figure.from_dict(d)
 
 
 def event_from_row(row: Row) -> Event:
