@@ -207,7 +207,7 @@ def _print_claims_table(claims: list[dict[str, Any]], *, title: str | None = Non
     table.add_column("source sentence", ratio=5)
     for c in claims:
         table.add_row(
-            _actor_label(c.get("claimant")),
+            _actor_label(c.get("claimant"), resolved=True),
             _figure_label(c),
             _actor_label(c.get("victim")),
             c.get("sentence", ""),
@@ -215,10 +215,13 @@ def _print_claims_table(claims: list[dict[str, Any]], *, title: str | None = Non
     out.print(table)
 
 
-def _actor_label(actor: dict[str, Any] | None) -> str:
+def _actor_label(actor: dict[str, Any] | None, *, resolved: bool = False) -> str:
     if not actor:
         return "—"
     text = actor.get("text") or actor.get("name") or ""
+    name = actor.get("name")
+    if resolved and name and text and name.lower() not in text.lower():
+        text = f"{text} → {name}"  # a pronoun or title resolved: "He → Zabihullah Mujahid"
     bits = [b for b in (actor.get("country"), actor.get("type")) if b]
     if not text and actor.get("type") == "media":
         return "(the outlet)"
@@ -237,10 +240,16 @@ HEDGE_WORDS = {
 def _figure_label(c: dict[str, Any]) -> str:
     measure = c.get("measure", "")
     if c.get("value") is None:
-        return f"{c.get('quantity_text') or 'some'} {measure}"
-    if c.get("qualifier") == "range":
-        return f"{c.get('low')}–{c.get('high')} {measure}"
-    return f"{HEDGE_WORDS.get(c.get('qualifier') or 'exact', '')}{c['value']} {measure}"
+        label = f"{c.get('quantity_text') or 'some'} {measure}"
+    elif c.get("qualifier") == "range":
+        label = f"{c.get('low')}–{c.get('high')} {measure}"
+    else:
+        label = f"{HEDGE_WORDS.get(c.get('qualifier') or 'exact', '')}{c['value']} {measure}"
+    if c.get("statistic"):
+        period = c.get("period") or {}
+        span = f"{period.get('start')}…{period.get('end')}" if period else "a period"
+        label += f" (statistic over {span})"
+    return label
 
 
 @app.command()
