@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -411,20 +411,18 @@ class Store:
                 " || c.claimant_text), ?) > 0"
             )
             params.append(rows.casefold(claimant.strip()))
-        with self._reading() as conn:
-            match = self._match_expression(conn, q, ("claims_fts",))
-            if match:
-                where.append("c.seq IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
-                params.append(match)
-            clause = f" WHERE {' AND '.join(where)}" if where else ""
-            total = conn.execute(f"SELECT count(*) FROM claims c{clause}", params).fetchone()[0]
-            found = conn.execute(
-                f"{_CLAIM_SELECT}{clause} ORDER BY c.published DESC, c.report_id, c.start, c.id"
-                " LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            )
-            items = [rows.claim_dict(row) for row in found]
-        return Page(items=items, total=total, limit=limit, offset=offset)
+        return self._search_page(
+            q=q,
+            table="claims c",
+            fts="claims_fts",
+            where=where,
+            params=params,
+            select=_CLAIM_SELECT,
+            order="c.published DESC, c.report_id, c.start, c.id",
+            limit=limit,
+            offset=offset,
+            item=rows.claim_dict,
+        )
 
     def quotes(
         self,
@@ -448,23 +446,52 @@ class Store:
                 " || coalesce(q.speaker_text, '')), ?) > 0"
             )
             params.append(rows.casefold(speaker.strip()))
+        return self._search_page(
+            q=q,
+            table="quotes q",
+            fts="quotes_fts",
+            where=where,
+            params=params,
+            select="SELECT q.*, r.source, r.outlet, r.published FROM quotes q"
+            " JOIN reports r ON r.id = q.report_id",
+            order="r.published DESC, q.report_id, q.start, q.id",
+            limit=limit,
+            offset=offset,
+            item=lambda row: {
+                **rows.quote_dict(row),
+                "outlet": row["outlet"],
+                "published": row["published"],
+            },
+        )
+
+    def _search_page(
+        self,
+        *,
+        q: str | None,
+        table: str,
+        fts: str,
+        where: list[str],
+        params: list[Any],
+        select: str,
+        order: str,
+        limit: int,
+        offset: int,
+        item: Callable[[sqlite3.Row], dict[str, Any]],
+    ) -> Page:
+        """One page of ``table`` rows under ``where`` and an optional FTS5 query ``q`` over
+        ``fts`` (whose rowid is the table's ``seq``), with the total count."""
+        alias = table.split()[-1]
         with self._reading() as conn:
-            match = self._match_expression(conn, q, ("quotes_fts",))
+            match = self._match_expression(conn, q, (fts,))
             if match:
-                where.append("q.seq IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
-                params.append(match)
+                where = [*where, f"{alias}.seq IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"]
+                params = [*params, match]
             clause = f" WHERE {' AND '.join(where)}" if where else ""
-            total = conn.execute(f"SELECT count(*) FROM quotes q{clause}", params).fetchone()[0]
+            total = conn.execute(f"SELECT count(*) FROM {table}{clause}", params).fetchone()[0]
             found = conn.execute(
-                "SELECT q.*, r.source, r.outlet, r.published FROM quotes q"
-                f" JOIN reports r ON r.id = q.report_id{clause}"
-                " ORDER BY r.published DESC, q.report_id, q.start, q.id LIMIT ? OFFSET ?",
-                [*params, limit, offset],
+                f"{select}{clause} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]
             )
-            items = [
-                {**rows.quote_dict(row), "outlet": row["outlet"], "published": row["published"]}
-                for row in found
-            ]
+            items = [item(row) for row in found]
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     def report(self, report_id: str) -> dict[str, Any] | None:
