@@ -390,13 +390,13 @@ def _print_ledger(detail: dict[str, Any]) -> None:
             f"low {fig.get('low')} · best {fig.get('best')} · high {fig.get('high') or 'open'}",
             highlight=False,
         )
-        out.print(f"  rule {fig.get('rule')}: {fig.get('reason')}", style="dim", highlight=False)
+        out.print(f"  {fig.get('reason')}", style="dim", highlight=False)
         table = Table(expand=True, show_header=True)
-        table.add_column("claimant side")
-        table.add_column("figure", justify="right")
-        table.add_column("reports", justify="right")
-        table.add_column("outlets")
-        table.add_column("source sentence", ratio=3)
+        table.add_column("claimant side", ratio=2)
+        table.add_column("figure", justify="right", no_wrap=True)
+        table.add_column("reports", justify="right", no_wrap=True)
+        table.add_column("outlets", ratio=2)
+        table.add_column("source sentence", ratio=5)
         for group in fig.get("claims", []):
             first = claims_by_id.get((group.get("claim_ids") or [None])[0], {})
             label = _figure_label({**group, "measure": ""}).strip()
