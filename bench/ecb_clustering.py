@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/ecb_clustering.py [--root ../shared/data/ecbplus/ECB+]
                                              [--frames sitrep|spacy] [--limit N]
+                                             [--frames-cache FILE.pickle]
+                                             [--set FIELD=VALUE ...]
 
 Every document is read from its tokens (sentence 0 of ``*ecbplus.xml`` files, the source
 URL, is dropped), turned into event frames and linked incrementally by ``sitrep.link.Linker``;
@@ -12,13 +14,17 @@ figures show how well those look-alike events are kept apart.
 ``--frames sitrep`` (default) uses ``sitrep.nlp.pipeline.Extractor``; ``--frames spacy``
 builds frames with plain spaCy (terms, places from GPE entities, the first full date, a type
 from ``event_types.toml`` triggers) for when the extractor is unavailable.
-Prints pairwise and B-cubed scores; the last line is ``pairwise_f1=<x>``. Not a test.
+``--frames-cache`` keeps the extracted frames in a pickle (read when it matches the corpus,
+limit, frame builder and extraction code) so that linking can be re-run in seconds;
+``--set`` overrides ``LinkConfig`` fields. Prints pairwise and B-cubed scores; the last line
+is ``pairwise_f1=<x>``. Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import pickle
 import re
 import sys
@@ -26,7 +32,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
@@ -218,6 +224,18 @@ def spacy_frames(docs: Iterable[Doc]) -> Iterator[tuple[Doc, tuple[EventFrame, .
         yield doc, (frame,)
 
 
+def extractor_digest() -> str:
+    """A hash of sitrep's extraction code and data files: a cache of frames built by other
+    code is not reused."""
+    package = Path(__file__).resolve().parents[1] / "src/sitrep"
+    digest = hashlib.sha1()
+    for path in sorted([*package.glob("nlp/*.py"), *package.rglob("data/**/*")]):
+        if path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def read_cache(
     path: Path | None, key: tuple[object, ...]
 ) -> list[tuple[Doc, tuple[EventFrame, ...]]] | None:
@@ -242,6 +260,21 @@ def write_cache(
         yield item
     with path.open("wb") as fh:
         pickle.dump({"key": key, "frames": kept}, fh)
+
+
+def with_overrides(config: LinkConfig, assignments: Iterable[str]) -> LinkConfig:
+    """``config`` with ``FIELD=VALUE`` overrides, each value of the field's own type."""
+    known = {f.name: type(getattr(config, f.name)) for f in fields(config)}
+    changes: dict[str, object] = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        if name not in known or not value:
+            raise ValueError(f"--set {assignment!r}: expected FIELD=VALUE with a LinkConfig field")
+        try:
+            changes[name] = known[name](value)
+        except ValueError:
+            raise ValueError(f"--set {assignment!r}: not a {known[name].__name__}") from None
+    return replace(config, **changes)
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -278,6 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="read only the first N documents")
     ap.add_argument("--threshold", type=float, help="override LinkConfig.threshold")
     ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override a LinkConfig field (repeatable), e.g. --set small_event_margin=0.1",
+    )
+    ap.add_argument(
         "--frames-cache", type=Path, help="pickle of extracted frames (read if present)"
     )
     args = ap.parse_args(argv)
@@ -286,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     docs = read_corpus(args.root, args.limit)
-    cache_key = (str(args.root), args.limit, args.frames)
+    cache_key = (str(args.root), args.limit, args.frames, extractor_digest())
     cached = read_cache(args.frames_cache, cache_key)
     if cached is not None:
         stream: Iterable[tuple[Doc, tuple[EventFrame, ...]]] = cached
@@ -306,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
     config = LinkConfig()
     if args.threshold is not None:
         config = replace(config, threshold=args.threshold)
+    try:
+        config = with_overrides(config, args.set)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     linker = Linker(config=config)
     gold: dict[str, str] = {}
     topic: dict[str, str] = {}

@@ -8,10 +8,12 @@ import pytest
 
 from sitrep.link import (
     DuplicateDetector,
+    EventTerms,
     LinkConfig,
     Linker,
     MemoryFrameIndex,
     StoreFrameIndex,
+    TermStats,
     build_event,
     default_event_types,
     load_event_types,
@@ -279,6 +281,124 @@ def test_store_index_links_across_sessions():
     dated = [q for q in store.queries if q["date_from"] is not None]
     assert dated[0] == {"date_from": OCT11 - timedelta(2), "date_to": OCT11 + timedelta(2)}
     assert any(q["date_from"] is None for q in store.queries)
+
+
+def test_store_index_reads_an_earlier_event_s_terms_once():
+    store = FakeStore()
+    frames = [frame("t1", day=OCT11), frame("t2", day=OCT11), frame("t3", day=OCT11)]
+    for f in frames:
+        store.add_frame(f)
+    first_session = Linker(StoreFrameIndex(store))
+    event = first_session.add(frames[0])
+    assert first_session.add(frames[1]) == event
+    index = StoreFrameIndex(store)
+    second_session = Linker(index)
+    assert second_session.add(frames[2]) == event
+    terms = index.event_terms(event)
+    assert terms is not None and terms.frames == 3  # two read from the store, one added
+
+
+# --- event term centroids -------------------------------------------------------------------
+
+
+def test_event_terms_norm_follows_added_frames():
+    stats = TermStats()
+    for i, terms in enumerate([CLASH_TERMS, STRIKE_TERMS, GOMA_TERMS]):
+        stats.observe(frame(f"n{i}", terms=terms))
+    centroid = EventTerms()
+    centroid.add(CLASH_TERMS)
+    assert stats.centroid_cosine(stats.vector(CLASH_TERMS), centroid) == pytest.approx(1.0)
+    centroid.add((*CLASH_TERMS[:4], "mortar", "mortar"))
+    fresh = EventTerms()
+    fresh.add(CLASH_TERMS)
+    fresh.add((*CLASH_TERMS[:4], "mortar", "mortar"))
+    epoch = stats.epoch
+    assert centroid.norm(stats.idf, epoch) == pytest.approx(fresh.norm(stats.idf, epoch))
+    assert centroid.frames == 2 and centroid.tf["mortar"] > centroid.tf["night"]
+
+
+def look_alike_stream() -> tuple[list[EventFrame], EventFrame, EventFrame, EventFrame]:
+    """Event A: five reports sharing four words, four of them with words of their own and the
+    fifth (the odd one) with four words of a side story; event B: one report. The query
+    shares the side story with A's odd report and fewer words with B's report."""
+    core = ("clash", "outpost", "artillery", "night")
+    side = ("wedding", "guest", "music", "tent")
+    event_a = [
+        frame(f"a{i}", day=OCT11, terms=(*core, f"own{i}x", f"own{i}y", f"own{i}z"))
+        for i in range(4)
+    ]
+    odd = frame("a4", day=OCT11, terms=(*side, *core))
+    event_b = frame("b", day=OCT11, terms=("bride", "dance", "wedding", "song", "hall", "veil"))
+    filler = [
+        frame(f"x{i}", day=date(2025, 9, 1), places=(GOMA,), actors=(M23,), terms=GOMA_TERMS)
+        for i in range(20)
+    ]
+    query = frame("q", day=OCT11, terms=(*side, "bride", "dance"))
+    return [*filler, *event_a, odd, event_b], odd, event_b, query
+
+
+def test_a_frame_joins_the_event_it_matches_as_a_whole_not_its_closest_report():
+    def link(config: LinkConfig) -> tuple[str, str, str]:
+        stream, odd, event_b, query = look_alike_stream()
+        linker = Linker(config=config)
+        events = linker.add_all(stream)
+        assert events[odd.id] == events[stream[-3].id] != events[event_b.id]
+        return events[odd.id], events[event_b.id], linker.add(query)
+
+    event_a, event_b, joined = link(LinkConfig())
+    assert joined == event_b
+    # scored against single reports, the query would follow A's odd report
+    event_a, _, joined = link(LinkConfig(event_terms_share=0.0))
+    assert joined == event_a
+
+
+def test_provinces_that_differ_count_against_a_link():
+    north = Place("North Kivu", "COD", None, -0.8, 29.0, "admin1")
+    south = Place("South Kivu", "COD", None, -3.0, 28.5, "admin1")
+    linker = Linker()
+    a = frame("k1", "shelling", day=OCT11, places=(GOMA,), actors=(M23,), terms=GOMA_TERMS)
+    b = frame("k2", "shelling", day=OCT11, places=(south,), actors=(M23,), terms=GOMA_TERMS)
+    c = frame("k3", "shelling", day=OCT11, places=(north,), actors=(M23,), terms=GOMA_TERMS)
+    assert linker.evidence(a, b).parts["place"] == LinkConfig().different_admin1 < 0
+    assert linker.evidence(a, c).parts["place"] == LinkConfig().same_admin1
+
+
+def test_place_evidence_compares_with_all_the_event_s_places():
+    linker = Linker()
+    first = frame("p1", day=OCT11, places=(ASADABAD,))
+    second = frame("p2", day=OCT11, places=(KURRAM,))
+    query = frame("p3", day=OCT11, places=(ASADABAD,))
+    together = linker.event_evidence(query, [first, second])
+    assert together.parts["place"] == LinkConfig().same_place
+    assert linker.evidence(query, second).parts["place"] == LinkConfig().different_places
+
+
+def test_report_terms_weigh_names_numbers_and_the_headline():
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc, Span
+
+    from sitrep.nlp.frames import HEADLINE_PREFIX, NAME_PREFIX, report_terms
+
+    words = ["Rebels", "shell", "Goma", ".", "M23", "rebels", "shelled", "Goma", "killing", "12"]
+    lemmas = ["rebel", "shell", "Goma", ".", "M23", "rebel", "shell", "Goma", "kill", "12"]
+    pos = ["NOUN", "VERB", "PROPN", "PUNCT", "PROPN", "NOUN", "VERB", "PROPN", "VERB", "NUM"]
+    starts = [True, False, False, False, True, False, False, False, False, False]
+    doc = Doc(spacy.blank("en").vocab, words=words, lemmas=lemmas, pos=pos, sent_starts=starts)
+    doc.ents = [
+        Span(doc, 2, 3, "GPE"),
+        Span(doc, 4, 5, "ORG"),
+        Span(doc, 7, 8, "GPE"),
+        Span(doc, 9, 10, "CARDINAL"),
+    ]
+    terms = report_terms(doc)
+    # twice each, in order of first mention (a name before its lemma)
+    assert terms[:4] == ("rebel", "shell", NAME_PREFIX + "goma", "goma")
+    assert {NAME_PREFIX + "goma", NAME_PREFIX + "m23", NAME_PREFIX + "12"} <= set(terms)
+    assert {HEADLINE_PREFIX + "rebel", HEADLINE_PREFIX + "goma"} <= set(terms)
+    assert HEADLINE_PREFIX + "kill" not in terms  # only the first sentence is the headline
+    second_sentence = report_terms(doc, [doc[4:10]])
+    assert not any(t.startswith(HEADLINE_PREFIX) for t in second_sentence)
+    assert NAME_PREFIX + "m23" in second_sentence and NAME_PREFIX + "goma" in second_sentence
 
 
 # --- near-duplicates ----------------------------------------------------------------------

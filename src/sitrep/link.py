@@ -5,20 +5,23 @@ A :class:`Linker` takes each new :class:`~sitrep.models.EventFrame`, asks a
 and either joins the best-scoring event or starts a new one. Batch linking is this same loop,
 so adding frames one by one and all at once give the same events.
 
-A pair of frames scores the cosine of their ``terms`` (IDF-weighted, the IDF learned from
-the reports the index has seen) plus small adjustments, all in :class:`LinkConfig`:
+A frame scores an event by the cosine of its ``terms`` with the event's term centroid (IDF
+learned from the reports the index has seen, applied when compared; each report weighs
+alike) plus adjustments, all in :class:`LinkConfig`, from the event's candidate frames:
 
 - dates: the frame's own date, else the days before its report's publication; two known dates
   further apart than the window never link, and a frame never stretches an event's own dates
   beyond ``max_event_days`` (so reports of one town on successive days do not chain into one
-  long event); an unknown date neither confirms nor refutes;
-- event type: same type, same family (armed_clash ~ shelling, within one battle day),
-  compatible or incompatible family (``data/event_types.toml``); ``other`` is neutral;
-- place: same town > same province (admin1); two different towns, or disjoint countries,
-  count against;
+  long event); an unknown date neither confirms nor refutes; days apart count against;
+- event type: different types of one family (armed_clash ~ shelling, within one battle day),
+  compatible or incompatible families (``data/event_types.toml``) count against, the mean
+  over the event's frames; ``other`` is neutral;
+- place, against all the places of the event's frames: a shared town; different towns,
+  provinces or countries count against;
 - actors: shared actor sides (country, else name).
 
-An event scores as its best-scoring frame; frames of one report never share an event.
+Agreement adds little or nothing by default (one town sees the same kind of event day after
+day), disagreement counts against. Frames of one report never share an event.
 
 :class:`DuplicateDetector` finds syndicated copies (MinHash over word 5-grams with LSH
 banding) so that reconciliation counts their claims once; :func:`build_event` turns a cluster
@@ -33,7 +36,7 @@ import re
 import struct
 import tomllib
 from collections import Counter, OrderedDict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -166,19 +169,27 @@ def default_event_types() -> EventTaxonomy:
 class LinkConfig:
     """Thresholds and evidence weights of the linker.
 
-    Evidence is in units of text similarity: the score of a pair of frames is the cosine of
-    their terms plus the adjustments below, and a frame joins the best-scoring event whose
-    score reaches ``threshold``. The defaults were fitted on the ECB+ corpus and on
-    synthetic conflict reports (``bench/``).
+    Evidence is in units of text similarity: a frame's score for an event is the cosine of
+    its terms with the event's term centroid plus the mean, over the event's candidate frames,
+    of the adjustments below; it joins the best-scoring event whose score reaches
+    ``threshold``. Agreement (same day, type, town, actors) adds little or nothing by
+    default: in a conflict one town sees the same kind of event day after day, so agreement
+    does not tell two events apart, while disagreement does. The defaults were fitted on the
+    ECB+ corpus and on synthetic conflict reports (``bench/ecb_clustering.py``,
+    ``bench/linking_scale.py``).
     """
 
-    threshold: float = 0.26
+    threshold: float = 0.2
     """Minimum score for a link."""
     terms_weight: float = 1.0
     """Multiplies the IDF-weighted cosine of the frames' terms."""
     background_terms: float = 0.6
     """Factor on text evidence when a frame is not its report's primary event: report-level
     terms describe the main story, not the events it mentions in passing."""
+    event_terms_share: float = 1.0
+    """Share of the event's term centroid in text evidence (the rest is the cosine with the
+    candidate frame itself): a centroid weighs what all the event's reports say, so one
+    report that happens to share words with a look-alike event does not decide."""
     window_days: int = 2
     """Two frames whose known dates (spans) are further apart than this never link."""
     max_event_days: int = 2
@@ -187,29 +198,32 @@ class LinkConfig:
     publication_lag_days: int = 3
     """A frame with no date of its own may describe any of the days this long before its
     report's publication."""
-    same_day: float = 0.04
+    same_day: float = 0.0
     """Evidence when the two frames' dates overlap."""
     per_day_apart: float = 0.08
     """Evidence removed per day between the two frames' dates (within the window)."""
-    same_type: float = 0.06
+    same_type: float = 0.0
     """Evidence for the same event type (``other`` never counts as a type)."""
-    same_family: float = -0.08
+    same_family: float = -0.024
     """Evidence for different types of one family (armed_clash ~ shelling)."""
-    compatible_family: float = -0.12
+    compatible_family: float = -0.036
     """Evidence for types of compatible families (combat ~ violence against civilians)."""
-    incompatible_type: float = -0.3
+    incompatible_type: float = -0.09
     """Evidence for types that cannot describe one event (protest vs air strike)."""
-    same_place: float = 0.1
+    same_place: float = 0.03
     """Evidence for a shared named place below province level (town, district, crossing)."""
-    same_admin1: float = 0.07
+    same_admin1: float = 0.0
     """Evidence for a shared province (admin1) when at most one frame names a town."""
     same_country: float = 0.0
     """Evidence for a shared country (of places or actors) and nothing more specific."""
     different_places: float = -0.1
     """Evidence when both frames name towns (or districts, crossings) and share none."""
+    different_admin1: float = -0.05
+    """Evidence when both frames name provinces (of their towns or themselves), share none
+    and at most one of them names a town."""
     disjoint_countries: float = -0.2
     """Evidence when both frames name countries and none is shared."""
-    shared_actors: float = 0.03
+    shared_actors: float = 0.0
     """Evidence when all actor sides of the smaller frame appear in the other."""
     max_date_span_days: int = 7
     """Frames whose date spans more days are indexed as imprecisely dated."""
@@ -228,6 +242,9 @@ class LinkConfig:
 
 
 Vector = tuple[dict[str, float], float]  # term weights and their norm
+
+
+_WEIGHTED_COPY = re.compile(r"[a-z]:")  # a term that repeats another under a prefix
 
 
 class TermStats:
@@ -275,12 +292,27 @@ class TermStats:
             self._vectors.popitem(last=False)
         return vector
 
+    def centroid_cosine(self, vector: Vector, centroid: EventTerms) -> float:
+        """Cosine of a frame's vector and an event's IDF-weighted term centroid."""
+        weights, norm = vector
+        if not norm or not centroid.frames:
+            return 0.0
+        tf, idf = centroid.tf, self.idf
+        dot = sum(w * tf[t] * idf(t) for t, w in weights.items() if t in tf)
+        if not dot:
+            return 0.0
+        return dot / (norm * centroid.norm(idf, self.epoch))
+
     def signature(self, terms: Sequence[str], size: int, max_share: float = 0.05) -> list[str]:
         """The report's ``size`` most salient terms (``terms`` come most salient first),
         skipping terms found in more than ``max_share`` of the reports seen (once there are
-        enough reports to tell)."""
+        enough reports to tell) and weighted copies ("e:name", see ``report_terms``)."""
         limit = max(20.0, max_share * self.documents)
-        picked = [t for t in dict.fromkeys(terms) if self.df.get(t, 0) <= limit]
+        picked = [
+            t
+            for t in dict.fromkeys(terms)
+            if not _WEIGHTED_COPY.match(t) and self.df.get(t, 0) <= limit
+        ]
         return picked[:size]
 
 
@@ -291,6 +323,47 @@ def cosine(a: Vector, b: Vector) -> float:
     if len(wa) > len(wb):
         wa, wb = wb, wa
     return sum(w * wb[t] for t, w in wa.items() if t in wb) / (na * nb)
+
+
+class EventTerms:
+    """An event's term centroid: per term, the sum over its frames of the frame's sublinear
+    term frequency divided by that frame's norm, so each report weighs alike. IDF weights are
+    applied when it is compared (:meth:`TermStats.centroid_cosine`), so they stay current.
+    """
+
+    __slots__ = ("_epoch", "_norm_sq", "_pending", "frames", "tf")
+
+    def __init__(self) -> None:
+        self.frames = 0
+        self.tf: dict[str, float] = {}
+        self._epoch: int | None = None  # TermStats.epoch of the IDF weights in _norm_sq
+        self._norm_sq = 0.0
+        self._pending: dict[str, float] = {}  # term -> its weight before the latest frames
+
+    def add(self, terms: Sequence[str]) -> None:
+        counts = Counter(t for t in terms if t)
+        if not counts:
+            return
+        weights = {t: 1.0 + math.log(n) for t, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        for term, weight in weights.items():
+            before = self.tf.get(term, 0.0)
+            self._pending.setdefault(term, before)
+            self.tf[term] = before + weight / norm
+        self.frames += 1
+
+    def norm(self, idf: Callable[[str], float], epoch: int) -> float:
+        """Norm of the IDF-weighted centroid: recomputed when ``epoch`` changes, otherwise
+        updated for the terms of the frames added since (so its cost does not grow with the
+        event)."""
+        if self._epoch != epoch:
+            self._norm_sq = sum((w * idf(t)) ** 2 for t, w in self.tf.items())
+            self._epoch = epoch
+        else:
+            for term, before in self._pending.items():
+                self._norm_sq += (self.tf[term] ** 2 - before**2) * idf(term) ** 2
+        self._pending.clear()
+        return math.sqrt(max(self._norm_sq, 0.0))
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -362,6 +435,10 @@ class FrameIndex(Protocol):
         (``False``: only publication dates); ``(None, False)`` when nothing is dated."""
         ...
 
+    def event_terms(self, event_id: str) -> EventTerms | None:
+        """The event's term centroid (``None``: unknown, text evidence is then pairwise)."""
+        ...
+
 
 class MemoryFrameIndex:
     """In-memory index: buckets by (country, day), by term signature and by report.
@@ -377,6 +454,7 @@ class MemoryFrameIndex:
         self._buckets: dict[tuple[str, Any], deque[str]] = {}
         self._by_report: dict[str, list[str]] = {}
         self._dates = EventDates()
+        self._centroids: dict[str, EventTerms] = {}
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -396,10 +474,14 @@ class MemoryFrameIndex:
                 bucket = self._buckets[key] = deque(maxlen=self.config.bucket_size)
             bucket.append(frame.id)
         self._dates.widen(event_id, frame, self.config.publication_lag_days)
+        self._centroids.setdefault(event_id, EventTerms()).add(frame.terms)
         self.term_stats.observe(frame)
 
     def event_span(self, event_id: str) -> tuple[tuple[date, date] | None, bool]:
         return self._dates.span(event_id)
+
+    def event_terms(self, event_id: str) -> EventTerms | None:
+        return self._centroids.get(event_id)
 
     def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
         limit = self.config.candidate_limit
@@ -458,13 +540,30 @@ class StoreFrameIndex:
         self._recent: dict[str, deque[tuple[EventFrame, str]]] = {}
         self._dates = EventDates()
         self._dates_read: set[str] = set()
+        self._centroids: dict[str, EventTerms] = {}
+        self._in_centroid: set[str] = set()  # frame ids already counted in a centroid
+
+    def _read_event(self, event_id: str) -> None:
+        """Dates and term centroid of an event linked in an earlier session, read once."""
+        if event_id in self._dates_read:
+            return
+        self._dates_read.add(event_id)
+        for other in self.store.frames_of_event(event_id):
+            self._dates.widen(event_id, other, self.config.publication_lag_days)
+            self._count_terms(event_id, other)
+
+    def _count_terms(self, event_id: str, frame: EventFrame) -> None:
+        if frame.id not in self._in_centroid:
+            self._in_centroid.add(frame.id)
+            self._centroids.setdefault(event_id, EventTerms()).add(frame.terms)
 
     def event_span(self, event_id: str) -> tuple[tuple[date, date] | None, bool]:
-        if event_id not in self._dates_read:
-            self._dates_read.add(event_id)
-            for other in self.store.frames_of_event(event_id):
-                self._dates.widen(event_id, other, self.config.publication_lag_days)
+        self._read_event(event_id)
         return self._dates.span(event_id)
+
+    def event_terms(self, event_id: str) -> EventTerms | None:
+        self._read_event(event_id)
+        return self._centroids.get(event_id)
 
     def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
         cfg = self.config
@@ -506,6 +605,7 @@ class StoreFrameIndex:
                 recent = self._recent[country] = deque(maxlen=self.config.bucket_size)
             recent.append((frame, event_id))
         self._dates.widen(event_id, frame, self.config.publication_lag_days)
+        self._count_terms(event_id, frame)
         self.term_stats.observe(frame)
 
 
@@ -514,7 +614,8 @@ class StoreFrameIndex:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Why two frames would (not) link: per-component evidence and the total."""
+    """Why a frame would (not) link to another or to an event: evidence per component and
+    the total."""
 
     total: float
     parts: Mapping[str, float]
@@ -541,36 +642,44 @@ class Linker:
 
     def add(self, frame: EventFrame) -> str:
         """Link one frame; returns its event id (a new one when nothing matches)."""
+        cfg = self.config
         blocked: set[str] = set()
-        scores: dict[str, float] = {}
-        lag = self.config.publication_lag_days
+        members: dict[str, list[EventFrame]] = {}
         own_vector = self.index.term_stats.frame_vector(frame)
-        own_span = reference_span(frame, lag)
-        checked: set[str] = set()
+        own_span = reference_span(frame, cfg.publication_lag_days)
         for other, event_id in self.index.candidates(frame):
             if other.id == frame.id:
                 return event_id  # already linked: re-adding changes nothing
             if other.report_id == frame.report_id:
                 blocked.add(event_id)  # a report never describes one event in two frames
                 continue
-            if event_id not in checked:
-                checked.add(event_id)
-                if own_span is not None and not self._fits_event_dates(frame, own_span, event_id):
-                    blocked.add(event_id)
             if event_id in blocked:
                 continue
-            evidence = self.evidence(frame, other, own_vector=own_vector)
-            if evidence.linkable and evidence.total > scores.get(event_id, -math.inf):
-                scores[event_id] = evidence.total  # an event scores as its closest frame
-        eligible = [
-            (-score, eid)
-            for eid, score in scores.items()
-            if eid not in blocked and score >= self.config.threshold
-        ]
+            if (
+                event_id not in members
+                and own_span is not None
+                and not self._fits_event_dates(frame, own_span, event_id)
+            ):
+                blocked.add(event_id)
+                continue
+            members.setdefault(event_id, []).append(other)
+        eligible = []
+        for event_id, frames in members.items():
+            if event_id in blocked:
+                continue
+            evidence = self.event_evidence(
+                frame, frames, own_vector=own_vector, event_terms=self._event_terms(event_id)
+            )
+            if evidence.linkable and evidence.total >= cfg.threshold:
+                eligible.append((-evidence.total, event_id))
         best_event = min(eligible)[1] if eligible else None
         event_id = best_event or content_id("e", frame.id)
         self.index.add(frame, event_id)
         return event_id
+
+    def _event_terms(self, event_id: str) -> EventTerms | None:
+        lookup = getattr(self.index, "event_terms", None)  # optional for other indexes
+        return lookup(event_id) if lookup is not None else None
 
     def _fits_event_dates(
         self, frame: EventFrame, own_span: tuple[date, date], event_id: str
@@ -594,16 +703,79 @@ class Linker:
         a: EventFrame,
         b: EventFrame,
         *,
-        own_vector: tuple[dict[str, float], float] | None = None,
+        own_vector: Vector | None = None,
+        event_terms: EventTerms | None = None,
     ) -> Evidence:
-        """Score the hypothesis that frames ``a`` and ``b`` describe one event."""
+        """Score the hypothesis that frames ``a`` and ``b`` describe one event; with
+        ``event_terms`` (the centroid of ``b``'s event) text evidence compares ``a`` with
+        the whole event."""
+        return self.event_evidence(a, [b], own_vector=own_vector, event_terms=event_terms)
+
+    def event_evidence(
+        self,
+        frame: EventFrame,
+        members: Sequence[EventFrame],
+        *,
+        own_vector: Vector | None = None,
+        event_terms: EventTerms | None = None,
+    ) -> Evidence:
+        """Score the hypothesis that ``frame`` describes the event of ``members`` (frames of
+        one event) and ``event_terms`` (its term centroid).
+
+        Type and date evidence is the mean over the members (those within the date window);
+        place and actors compare with all the members' places and actors together, so an
+        event reported from two nearby towns matches a report naming either.
+        """
         cfg = self.config
         parts: dict[str, float] = {}
-        if a.report_id == b.report_id:
+        if any(m.report_id == frame.report_id for m in members):
             return Evidence(-math.inf, parts, "same report")
+        lag = cfg.publication_lag_days
+        own_span = reference_span(frame, lag)
+        types: list[float] = []
+        dates: list[float] = []
+        kept: list[EventFrame] = []
+        blocked = ""
+        for member in members:
+            relation = self.taxonomy.relation(frame.type, member.type)
+            span = reference_span(member, lag)
+            if own_span is not None and span is not None:
+                gap = day_gap(own_span, span)
+                window = cfg.window_days
+                if relation in ("family", "compatible"):
+                    cross = self.taxonomy.cross_type_window(frame.type, member.type)
+                    window = min(window, cross) if cross is not None else window
+                if gap > window:
+                    blocked = blocked or f"dates {gap} days apart"
+                    continue
+                dates.append(cfg.same_day if gap == 0 else -cfg.per_day_apart * gap)
+            types.append(self._type_evidence(relation))
+            kept.append(member)
+        if not kept:
+            return Evidence(-math.inf, parts, blocked or "no frames")
+        parts["type"] = sum(types) / len(types)
+        if dates:
+            parts["date"] = sum(dates) / len(dates)
+        parts["place"] = self._place_evidence(Whereabouts.of([frame]), Whereabouts.of(kept))
+        parts["actors"] = self._actor_evidence(frame, kept)
 
-        relation = self.taxonomy.relation(a.type, b.type)
-        parts["type"] = {
+        stats = self.index.term_stats
+        vector = own_vector or stats.frame_vector(frame)
+        share = cfg.event_terms_share if event_terms is not None and event_terms.frames else 0.0
+        similarity = 0.0
+        if share > 0.0 and event_terms is not None:
+            similarity += share * stats.centroid_cosine(vector, event_terms)
+        if share < 1.0:
+            closest = max(cosine(vector, stats.frame_vector(m)) for m in kept)
+            similarity += (1.0 - share) * closest
+        primary = frame.primary and any(m.primary for m in kept)
+        factor = 1.0 if primary else cfg.background_terms
+        parts["terms"] = cfg.terms_weight * similarity * factor
+        return Evidence(sum(parts.values()), parts)
+
+    def _type_evidence(self, relation: str) -> float:
+        cfg = self.config
+        return {
             "same": cfg.same_type,
             "family": cfg.same_family,
             "compatible": cfg.compatible_family,
@@ -611,51 +783,50 @@ class Linker:
             "incompatible": cfg.incompatible_type,
         }[relation]
 
-        lag = cfg.publication_lag_days
-        span_a, span_b = reference_span(a, lag), reference_span(b, lag)
-        if span_a is not None and span_b is not None:
-            gap = day_gap(span_a, span_b)
-            window = cfg.window_days
-            if relation in ("family", "compatible"):
-                cross = self.taxonomy.cross_type_window(a.type, b.type)
-                window = min(window, cross) if cross is not None else window
-            if gap > window:
-                return Evidence(-math.inf, parts, f"dates {gap} days apart")
-            parts["date"] = cfg.same_day if gap == 0 else -cfg.per_day_apart * gap
-
-        parts["place"] = self._place_evidence(a, b)
-        parts["actors"] = self._actor_evidence(a, b)
-
-        stats = self.index.term_stats
-        similarity = cosine(own_vector or stats.frame_vector(a), stats.frame_vector(b))
-        factor = 1.0 if a.primary and b.primary else cfg.background_terms
-        parts["terms"] = cfg.terms_weight * similarity * factor
-        return Evidence(sum(parts.values()), parts)
-
-    def _place_evidence(self, a: EventFrame, b: EventFrame) -> float:
+    def _place_evidence(self, a: Whereabouts, b: Whereabouts) -> float:
         cfg = self.config
-        local_a = {_place_key(p) for p in a.places if p.kind not in ("country", "admin1")}
-        local_b = {_place_key(p) for p in b.places if p.kind not in ("country", "admin1")}
-        if local_a & local_b:
+        if a.towns & b.towns:
             return cfg.same_place
-        countries_a, countries_b = a.countries, b.countries
-        if countries_a and countries_b and not countries_a & countries_b:
+        if a.countries and b.countries and not a.countries & b.countries:
             return cfg.disjoint_countries
-        if local_a and local_b:
-            return cfg.different_places  # two named towns, even in one province
-        if _admin1s(a) & _admin1s(b):
+        if a.towns and b.towns:
+            return cfg.different_places  # named towns, even in one province, none shared
+        if a.admin1s & b.admin1s:
             return cfg.same_admin1
-        if countries_a & countries_b:
+        if a.admin1s and b.admin1s:
+            return cfg.different_admin1
+        if a.countries & b.countries:
             return cfg.same_country
         return 0.0
 
-    def _actor_evidence(self, a: EventFrame, b: EventFrame) -> float:
-        sides_a = {s for x in a.actors if (s := _actor_side(x))}
-        sides_b = {s for x in b.actors if (s := _actor_side(x))}
+    def _actor_evidence(self, frame: EventFrame, members: Sequence[EventFrame]) -> float:
+        sides_a = {s for x in frame.actors if (s := _actor_side(x))}
+        sides_b = {s for m in members for x in m.actors if (s := _actor_side(x))}
         if not sides_a or not sides_b:
             return 0.0
         shared = len(sides_a & sides_b) / min(len(sides_a), len(sides_b))
         return self.config.shared_actors * shared
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where some frames place their event: towns (anything below a province), provinces
+    and countries."""
+
+    towns: frozenset[tuple[str, str | None]]
+    admin1s: frozenset[tuple[str, str | None]]
+    countries: frozenset[str]
+
+    @classmethod
+    def of(cls, frames: Iterable[EventFrame]) -> Whereabouts:
+        towns: set[tuple[str, str | None]] = set()
+        admin1s: set[tuple[str, str | None]] = set()
+        countries: set[str] = set()
+        for frame in frames:
+            towns |= {_place_key(p) for p in frame.places if p.kind not in ("country", "admin1")}
+            admin1s |= _admin1s(frame)
+            countries |= frame.countries
+        return cls(frozenset(towns), frozenset(admin1s), frozenset(countries))
 
 
 def _place_key(place: Place) -> tuple[str, str | None]:

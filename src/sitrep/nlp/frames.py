@@ -4,7 +4,7 @@ events it mentions (earlier strikes, a border closure), with period statistics l
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -16,6 +16,9 @@ from sitrep.models import DateSpan
 
 TERM_POS = {"NOUN", "PROPN", "VERB", "NUM"}
 TERM_ENTS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+NAME_ENTS = TERM_ENTS | {"DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL"}
+NAME_PREFIX = "e:"  # a named entity, number or date among a frame's terms
+HEADLINE_PREFIX = "t:"  # a word of the report's first sentence among its terms
 MAX_TERMS = 200
 
 
@@ -115,24 +118,47 @@ def _phrase_width(words: Sequence[str], k: int, phrase: tuple[str, ...]) -> int:
 
 
 def report_terms(doc: Doc, sents: Sequence[Span] | None = None) -> tuple[str, ...]:
-    """Salient lowercase lemmas and entity names (multiword names joined with "_")."""
+    """Salient terms of a report (or of ``sents``), most frequent first:
+
+    - lowercase lemmas of content words and multiword names (joined with "_");
+    - ``NAME_PREFIX`` + every named entity, numbers and dates included ("e:reggie_bush",
+      "e:6.1", "e:april_28_2009"), so that who, where, when and how many weigh twice;
+    - for the whole report, ``HEADLINE_PREFIX`` + the lemmas of its first sentence (the
+      headline or lead says what the report is about).
+    """
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
+
+    def count(key: str, position: int) -> None:
+        counts[key] += 1
+        first.setdefault(key, position)
+
     spans = sents if sents is not None else [doc[:]]
     for span in spans:
         for ent in span.ents:
+            key = "_".join(t.lower_ for t in ent if not t.is_punct)
+            if not key:
+                continue
             if ent.label_ in TERM_ENTS and len(ent) > 1:
-                key = "_".join(t.lower_ for t in ent if not t.is_punct)
-                counts[key] += 1
-                first.setdefault(key, ent.start)
-        for tok in span:
-            if tok.pos_ in TERM_POS and not tok.is_stop and (tok.is_alpha or tok.like_num):
-                key = tok.lemma_.lower()
-                if len(key) > 1:
-                    counts[key] += 1
-                    first.setdefault(key, tok.i)
+                count(key, ent.start)
+            if ent.label_ in NAME_ENTS:
+                count(NAME_PREFIX + key, ent.start)
+        for key, position in _content_lemmas(span):
+            count(key, position)
+    headline = next(iter(doc.sents), None) if sents is None else None
+    if headline is not None:
+        for key, position in _content_lemmas(headline):
+            count(HEADLINE_PREFIX + key, position)
     ranked = sorted(counts, key=lambda k: (-counts[k], first[k]))
     return tuple(ranked[:MAX_TERMS])
+
+
+def _content_lemmas(span: Span) -> Iterator[tuple[str, int]]:
+    for tok in span:
+        if tok.pos_ in TERM_POS and not tok.is_stop and (tok.is_alpha or tok.like_num):
+            key = tok.lemma_.lower()
+            if len(key) > 1:
+                yield key, tok.i
 
 
 @dataclass

