@@ -194,3 +194,14 @@ def test_more_ways_of_saying_killed_and_wounded(extractor, text, expected):
 def test_more_numbers_that_are_not_casualty_figures(extractor, text):
     bad = [f for f in figures(run(extractor, text)) if f[1] in {1, 3, 2019, 6800, 16, 59}]
     assert bad == []
+
+
+def test_statement_speaks_for_its_issuer_and_side_phrase_sets_victim(extractor):
+    ex = run(
+        extractor,
+        "According to a statement from the Armed Forces of Ukraine, the assault failed.\n"
+        "The statement said Ukrainian units destroyed 14 tanks on the Russian side.",
+    )
+    claim = only(ex, "destroyed", 14)
+    assert claim.claimant.country == "UKR"
+    assert claim.victim is not None and claim.victim.country == "RUS"

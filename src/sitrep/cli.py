@@ -220,7 +220,7 @@ def _actor_label(actor: dict[str, Any] | None, *, resolved: bool = False) -> str
         return "—"
     text = actor.get("text") or actor.get("name") or ""
     name = actor.get("name")
-    if resolved and name and text and name.lower() not in text.lower():
+    if resolved and name and text.split()[0].lower() in REFERRING_WORDS:
         text = f"{text} → {name}"  # a pronoun or title resolved: "He → Zabihullah Mujahid"
     bits = [b for b in (actor.get("country"), actor.get("type")) if b]
     if not text and actor.get("type") == "media":
@@ -228,6 +228,7 @@ def _actor_label(actor: dict[str, Any] | None, *, resolved: bool = False) -> str
     return f"{text} [{'/'.join(bits)}]" if bits else text or "—"
 
 
+REFERRING_WORDS = {"he", "she", "it", "they", "we", "its", "their", "his", "her", "the"}
 HEDGE_WORDS = {
     "more_than": "more than ",
     "at_least": "at least ",

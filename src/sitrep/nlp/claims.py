@@ -26,6 +26,7 @@ TOLL_VERBS = {"rise", "climb", "reach", "stand", "jump", "increase", "put", "hit
 TOLL_NOUNS = {"toll", "tally", "number", "count", "figure"}
 NP_CUT_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "prep"}
 FATAL_ADVERBS = {"fatally", "mortally"}
+DOCUMENT_NOUNS = {"statement", "communique", "release", "bulletin", "readout"}
 INJURY_VERBS = {"suffer", "sustain", "receive", "lose"}
 INJURY_NOUNS = {"wound", "injury", "burn", "limb", "leg", "arm", "eye", "fracture"}
 SPEECH_ONLY = {"accuse", "blame", "call", "urge", "echo", "ask", "warn", "describe"}
@@ -354,6 +355,13 @@ class ClaimFinder:
         outlet = outlet_named(span.text)
         if outlet is not None and (actor is None or actor.type in {None, "organization", "media"}):
             return Actor(text=span.text, name=outlet.name, country=outlet.country, type="media")
+        issuer = _prep_object(tok, {"from", "by"}) if tok.lemma_.lower() in DOCUMENT_NOUNS else None
+        if issuer is not None:
+            # "a statement from the army": the army says it
+            return self.actor_of_np(issuer, day, discourse, skip=skip, owner=owner)
+        if actor is None and tok.lemma_.lower() in DOCUMENT_NOUNS and discourse.last_group:
+            ref = discourse.last_group  # "the statement said": the body that issued it
+            return Actor(span.text, ref.name, ref.country, ref.type)
         if actor is not None and actor.country is None:
             of_place = _prep_object(tok, {"of", "for", "in"})  # "the governor of Kaduna State"
             if of_place is not None and of_place.ent_type_ in {"GPE", "LOC", "NORP"}:
@@ -434,10 +442,35 @@ class ClaimFinder:
             actor = self.actor_of_np(victim_tok, day, Discourse(), skip=skip, owner=owner)
         if actor is not None and actor.country is not None:
             return actor
+        side = next(
+            (
+                code
+                for tok in (victim_tok, trigger)
+                if tok is not None and (code := self._side_phrase(tok)) is not None
+            ),
+            None,
+        )
+        if side is not None and victim_tok is not None:
+            # "21 positions on the Afghan side", "14 tanks on the Russian side"
+            if actor is not None:
+                return Actor(actor.text, actor.name, side, actor.type)
+            if victim_tok.lower_ in self.lexicon.object_nouns:
+                words = [t.text for t in noun_phrase(victim_tok) if t.i not in skip]
+                return Actor(" ".join(words), None, side, "state_forces")
         country = self._infer_victim_country(actor, claimant, sentence_countries)
         if actor is None:
             return Actor(text="", name=None, country=country, type=None)
         return Actor(text=actor.text, name=actor.name, country=country, type=actor.type)
+
+    def _side_phrase(self, tok: Token) -> str | None:
+        """The country of an "on the Afghan side" / "across the border in Pakistan" phrase."""
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"on", "across", "inside"}:
+                for word in prep.subtree:
+                    code = self.resolver.country_of_word(word.text)
+                    if code is not None:
+                        return code
+        return None
 
     def _coordinated_victim(self, trigger: Token, doc: Doc | None) -> Token | None:
         """ "nine fighters were killed and a dozen injured": the dozen are fighters too."""

@@ -401,6 +401,9 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                     statistic=statistic,
                 )
             )
+        source = finder.according_to(sent)
+        if source is not None:
+            discourse.remember(finder.actor_of_np(source, day, discourse))
         for ent in sent.ents:
             if ent.label_ == "ORG":
                 entry = k.resolver.entry(ent.text, day)
