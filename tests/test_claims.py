@@ -205,3 +205,9 @@ def test_statement_speaks_for_its_issuer_and_side_phrase_sets_victim(extractor):
     claim = only(ex, "destroyed", 14)
     assert claim.claimant.country == "UKR"
     assert claim.victim is not None and claim.victim.country == "RUS"
+
+
+def test_border_location_is_not_a_side(extractor):
+    ex = run(extractor, "Pakistan says 23 soldiers killed in overnight fighting on Afghan border")
+    claim = only(ex, "killed", 23)
+    assert claim.victim is not None and claim.victim.country == "PAK"

@@ -463,9 +463,10 @@ class ClaimFinder:
         return Actor(text=actor.text, name=actor.name, country=country, type=actor.type)
 
     def _side_phrase(self, tok: Token) -> str | None:
-        """The country of an "on the Afghan side" / "across the border in Pakistan" phrase."""
+        """The country of an "on the Afghan side" phrase (not "on the Afghan border")."""
         for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ in {"on", "across", "inside"}:
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if prep.dep_ == "prep" and pobj is not None and pobj.lemma_.lower() == "side":
                 for word in prep.subtree:
                     code = self.resolver.country_of_word(word.text)
                     if code is not None:
