@@ -189,14 +189,10 @@ def extract(
             else:
                 _print_claims_table(document["claims"], title=extraction.report.source)
         if events is not None:
-            payload = {"events": [_event_with_sources(e.to_dict()) for e in run.events()]}
+            payload = {"events": [e.to_dict() for e in run.events()]}
             events.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     if summary.errors:
         raise typer.Exit(1)
-
-
-def _event_with_sources(event: dict[str, Any]) -> dict[str, Any]:
-    return event
 
 
 def _print_claims_table(claims: list[dict[str, Any]], *, title: str | None = None) -> None:

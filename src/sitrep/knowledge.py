@@ -202,7 +202,7 @@ def load_catalog(extra: Iterable[Path] = ()) -> Catalog:
     return Catalog.from_entries(entries)
 
 
-def _merged(name: str) -> dict[str, Any]:
+def merged_data(name: str) -> dict[str, Any]:
     """A bundled TOML file with the user's file of the same name merged in (lists extended)."""
     data = _read_toml(_data_root() / name)
     user = user_data_dir()
@@ -222,9 +222,9 @@ def _merge_into(base: dict[str, Any], extra: dict[str, Any]) -> None:
 
 
 def load_lexicon() -> Lexicon:
-    measures_data = _merged("measures.toml")
-    lex = _merged("lexicon.toml")
-    quant = _merged("quantities.toml")
+    measures_data = merged_data("measures.toml")
+    lex = merged_data("lexicon.toml")
+    quant = merged_data("quantities.toml")
     measures = tuple(
         MeasureSpec(
             name=m["name"],

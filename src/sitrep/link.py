@@ -159,7 +159,10 @@ def load_event_types(path: Path | None = None) -> EventTaxonomy:
 
 @cache
 def default_event_types() -> EventTaxonomy:
-    return load_event_types()
+    """The bundled taxonomy with the user's ``$SITREP_DATA/event_types.toml`` merged in."""
+    from sitrep.knowledge import merged_data
+
+    return parse_event_types(merged_data("event_types.toml"))
 
 
 # --- configuration -------------------------------------------------------------------------
@@ -917,6 +920,10 @@ class DuplicateDetector:
         original = self._match(report_id, signature)
         self.load(report_id, signature, original)
         return original
+
+    def signature_of(self, report_id: str) -> tuple[int, ...] | None:
+        """The signature remembered for a report (to store it without hashing again)."""
+        return self._signatures.get(report_id)
 
     def load(self, report_id: str, signature: Sequence[int], original: str | None = None) -> None:
         """Remember a report from a stored ``signature(text)`` (no rehashing on restart)."""

@@ -84,8 +84,8 @@ def ingest_reports(
 
     for extraction in extractor.extract(new_reports()):
         report = extraction.report
-        signature = duplicates.signature(report.body)
         original = duplicates.add(report.id, report.body)
+        signature = duplicates.signature_of(report.id)
         if original is not None:
             summary.duplicates += 1
         store.add_extraction(extraction, original=original, minhash=signature)

@@ -9,7 +9,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from sitrep.knowledge import Catalog, CatalogEntry, Lexicon, normalize_name
+from sitrep.knowledge import Catalog, CatalogEntry, Lexicon
 from sitrep.models import Actor
 
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
@@ -200,7 +200,3 @@ def _owned_type(noun_type: str | None, owner: Actor, noun: str = "") -> str | No
     if noun_type == "armed_group":
         return "armed_group" if owner.type == "armed_group" else "state_forces"
     return noun_type or owner.type
-
-
-def same_name(a: str, b: str) -> bool:
-    return normalize_name(a) == normalize_name(b)

@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 
 from spacy.tokens import Doc, Span
 
-from sitrep.knowledge import _merged
+from sitrep.link import EventTaxonomy, EventType, default_event_types
 from sitrep.models import DateSpan
 
 TERM_POS = {"NOUN", "PROPN", "VERB", "NUM"}
@@ -23,24 +23,16 @@ MAX_TERMS = 200
 
 
 @dataclass(frozen=True)
-class EventType:
-    name: str
-    family: str
-    priority: int
-    triggers: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...]
+class Triggers:
+    """Lookup tables over the event taxonomy: which lemma or phrase signals which type."""
 
-
-@dataclass(frozen=True)
-class Taxonomy:
-    types: tuple[EventType, ...]
-    compatible: dict[str, frozenset[str]]  # family -> families it may share an event with
+    taxonomy: EventTaxonomy
 
     @cached_property
     def by_trigger(self) -> dict[str, EventType]:
         """Single-lemma trigger -> the highest-priority type it signals."""
         index: dict[str, EventType] = {}
-        for etype in sorted(self.types, key=lambda t: t.priority):
+        for etype in sorted(self.taxonomy.types.values(), key=lambda t: t.priority):
             for trigger in etype.triggers:
                 index[trigger] = etype
         return index
@@ -48,41 +40,24 @@ class Taxonomy:
     @cached_property
     def by_phrase_start(self) -> dict[str, list[tuple[tuple[str, ...], EventType]]]:
         index: dict[str, list[tuple[tuple[str, ...], EventType]]] = {}
-        for etype in self.types:
+        for etype in self.taxonomy.types.values():
             for phrase in etype.phrases:
-                index.setdefault(phrase[0], []).append((phrase, etype))
+                words = tuple(phrase.split())
+                index.setdefault(words[0], []).append((words, etype))
         return index
 
-    def family(self, type_name: str) -> str:
-        return next((t.family for t in self.types if t.name == type_name), "other")
-
     def same_event_family(self, a: str, b: str) -> bool:
-        fa, fb = self.family(a), self.family(b)
-        return fa == fb or fb in self.compatible.get(fa, frozenset())
+        """Whether one event may be reported as both types (a clash and its shelling)."""
+        return a == b or self.taxonomy.relation(a, b) in {"family", "compatible"}
 
 
 @lru_cache(maxsize=1)
-def default_taxonomy() -> Taxonomy:
-    data = _merged("event_types.toml")
-    types = tuple(
-        EventType(
-            name=name,
-            family=spec.get("family", "other"),
-            priority=int(spec.get("priority", 0)),
-            triggers=frozenset(spec.get("triggers", ())),
-            phrases=tuple(tuple(p.split()) for p in spec.get("phrases", ())),
-        )
-        for name, spec in data.get("types", {}).items()
-    )
-    compatible = {
-        fam: frozenset(spec.get("compatible_with", ()))
-        for fam, spec in data.get("families", {}).items()
-    }
-    return Taxonomy(types, compatible)
+def default_triggers() -> Triggers:
+    return Triggers(default_event_types())
 
 
 def sentence_event_type(
-    sent: Span, taxonomy: Taxonomy, skip: set[int]
+    sent: Span, taxonomy: Triggers, skip: set[int]
 ) -> tuple[str, str, int] | None:
     """The highest-priority event type triggered in a sentence: (type, trigger text, token)."""
     lemmas = [(t.i, t.lemma_.lower(), t.text) for t in sent if not t.is_punct and t.i not in skip]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sitrep.knowledge import _merged
+from sitrep.knowledge import merged_data
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Outlet:
 
 @lru_cache(maxsize=1)
 def default_outlets() -> tuple[Outlet, ...]:
-    data = _merged("outlets.toml")
+    data = merged_data("outlets.toml")
     return tuple(
         Outlet(
             name=o["name"],

@@ -46,14 +46,15 @@ from sitrep.nlp.actors import ActorResolver
 from sitrep.nlp.claims import ClaimFinder, ClaimMatch, Discourse
 from sitrep.nlp.frames import (
     FrameDraft,
-    Taxonomy,
+    Triggers,
     dates_apart,
-    default_taxonomy,
+    default_triggers,
     merge_dates,
     recent_span,
     report_terms,
     sentence_event_type,
 )
+from sitrep.nlp.outlets import find_outlets
 from sitrep.nlp.quantities import find_quantities
 from sitrep.nlp.quotes import (
     closest_verb,
@@ -106,7 +107,7 @@ class Knowledge:
 
     catalog: Catalog
     lexicon: Lexicon
-    taxonomy: Taxonomy
+    taxonomy: Triggers
     resolver: ActorResolver
     finder: ClaimFinder
 
@@ -135,7 +136,7 @@ def knowledge_for(key: str) -> Knowledge:
         _KNOWLEDGE[key] = Knowledge(
             catalog=catalog,
             lexicon=lexicon,
-            taxonomy=default_taxonomy(),
+            taxonomy=default_triggers(),
             resolver=resolver,
             finder=ClaimFinder(resolver, lexicon),
         )
@@ -478,7 +479,7 @@ def make_frames(nlp: Language, name: str, knowledge: str) -> Any:
     return frames
 
 
-def build_frames(doc: Doc, taxonomy: Taxonomy) -> None:
+def build_frames(doc: Doc, taxonomy: Triggers) -> None:
     """Split the report into its main event and background events; assign claims."""
     sents = list(doc.sents)
     quote_tokens: set[int] = set()
@@ -737,14 +738,13 @@ def to_extraction(doc: Doc, report: Report, k: Knowledge) -> Extraction:
         for p in doc._.places or ()
     )
     frames = _frames(doc, report, claims, places)
-    cited = _cited_outlets(doc, claims, quotes)
     return Extraction(
         report=report,
         claims=tuple(claims),
         quotes=quotes,
         places=places,
         frames=frames,
-        cited_outlets=cited,
+        cited_outlets=find_outlets(doc.text),
         extractor_version=EXTRACTOR_VERSION,
     )
 
@@ -809,9 +809,3 @@ def _frame_actors(claims: list[Claim], places: tuple[Place, ...]) -> tuple[Actor
                 actor = Actor(text=actor.text, name=name, country=actor.country, type=actor.type)
             seen.setdefault(actor.name or actor.text, actor)
     return tuple(seen.values())
-
-
-def _cited_outlets(doc: Doc, claims: list[Claim], quotes: tuple[Quote, ...]) -> tuple[str, ...]:
-    from sitrep.nlp.outlets import find_outlets
-
-    return find_outlets(doc.text)

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from sitrep.knowledge import Lexicon
 from sitrep.models import Quantity
+from sitrep.nlp import dates as date_rules
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -37,10 +38,10 @@ NON_COUNT_NEXT = {
     "year-old", "years-old", "mm", "cm", "hectares", "acres", "degrees", "block", "street",
     "avenue", "road", "st.", "ave.", "floor", "storey",
 }  # fmt: skip
-DURATION_UNITS = {
-    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
-    "month", "months", "year", "years", "decade", "decades", "century", "centuries", "night",
-    "nights", "round", "rounds", "time", "times",
+# Words after a number that make it a span or a count of occasions, not of people or things.
+DURATION_UNITS = set(date_rules.DURATION_UNITS) | {
+    "second", "seconds", "century", "centuries", "night", "nights", "round", "rounds", "time",
+    "times",
 }  # fmt: skip
 AGE_CUES = {"aged", "age", "ages"}
 NEGATORS = {"no", "not", "nobody", "none"}
