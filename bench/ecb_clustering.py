@@ -355,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     gold: dict[str, str] = {}
     topic: dict[str, str] = {}
     pred: dict[str, str] = {}
+    primaries: dict[str, str] = {}
     started = time.perf_counter()
     link_seconds = 0.0
     no_frame = 0
@@ -369,6 +370,10 @@ def main(argv: list[str] | None = None) -> int:
             pred[doc.name] = f"none:{doc.name}"  # no frame: a singleton
         else:
             pred[doc.name] = events[primary.id]
+            primaries[doc.name] = primary.id
+    # a later split may have moved a document's frame: clusters are the final events
+    for name, frame_id in primaries.items():
+        pred[name] = linker.event_of(frame_id) or pred[name]
     total = time.perf_counter() - started
     names = list(gold)
 

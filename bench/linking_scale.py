@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     linker = Linker(config=config)
     per_report: list[float] = []
     event_of_report: dict[str, str] = {}
+    primaries: dict[str, str] = {}
     no_frame = 0
     for source, frames in built:
         t0 = time.perf_counter()
@@ -164,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
             event_of_report[source] = f"none:{source}"
         else:
             event_of_report[source] = events[primary.id]
+            primaries[source] = primary.id
+    for source, frame_id in primaries.items():  # a later split may have moved a report
+        event_of_report[source] = linker.event_of(frame_id) or event_of_report[source]
 
     print(
         f"reports={len(built)} frames={sum(len(f) for _, f in built)} "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -17,6 +19,8 @@ from sitrep.link import (
     build_event,
     default_event_types,
     load_event_types,
+    split_checkpoints,
+    two_groups,
 )
 from sitrep.models import (
     Actor,
@@ -244,6 +248,9 @@ class FakeStore:
 
     def frames_of_event(self, event_id):
         return [f for f, e in self.links.values() if e == event_id]
+
+    def event_of_frame(self, frame_id):
+        return self.links[frame_id][1] if frame_id in self.links else None
 
     def linked_frames(self, *, date_from, date_to, countries, limit=200):
         self.queries.append({"date_from": date_from, "date_to": date_to})
@@ -518,3 +525,161 @@ def test_malformed_taxonomy_is_a_clear_error(tmp_path):
     bad.write_text("not toml = = =", encoding="utf-8")
     with pytest.raises(ValueError, match="cannot read event types"):
         load_event_types(bad)
+
+
+# --- event splits ---------------------------------------------------------------------------
+
+GOMA_SHARED = ("goma", "m23", "rebel", "shelling", "kivu", "displace")
+NDOSHO = ("ndosho", "hospital", "twelve", "tuesday", "ward", "patient")
+MUGUNGA = ("mugunga", "camp", "thirty", "friday", "tent", "market")
+
+
+def look_alike_events() -> tuple[list[EventFrame], list[EventFrame]]:
+    """Two undated shelling events in Goma reported in turns: their shared words are enough
+    for the first reports to merge, their own words set them apart."""
+    ndosho = [
+        frame(
+            f"nd{i}",
+            "shelling",
+            places=(GOMA,),
+            actors=(M23,),
+            terms=(*GOMA_SHARED, *NDOSHO, f"nd{i}"),
+        )
+        for i in range(6)
+    ]
+    mugunga = [
+        frame(
+            f"mu{i}",
+            "shelling",
+            places=(GOMA,),
+            actors=(M23,),
+            terms=(*GOMA_SHARED, *MUGUNGA, f"mu{i}"),
+        )
+        for i in range(6)
+    ]
+    return ndosho, mugunga
+
+
+def interleaved(a: list[EventFrame], b: list[EventFrame]) -> list[EventFrame]:
+    return [f for pair in zip(a, b, strict=True) for f in pair]
+
+
+def test_two_groups_finds_the_two_stories_and_their_ratio():
+    stats = TermStats()
+    ndosho, mugunga = look_alike_events()
+    vectors = [stats.vector(f.terms) for f in interleaved(ndosho, mugunga)]
+    first, second, ratio = two_groups(vectors, 3)
+    assert sorted([first, second]) == [[0, 2, 4, 6, 8, 10], [1, 3, 5, 7, 9, 11]]
+    assert ratio < 0.6
+    alike = [stats.vector(f.terms) for f in ndosho]
+    found = two_groups(alike, 3)
+    assert found is None or found[2] > 0.8  # one story: any split is as alike across as within
+    assert two_groups(vectors[:5], 3) is None  # too few to make two groups of three
+
+
+def test_split_checkpoints_grow_by_a_quarter_up_to_the_limit():
+    sizes = sorted(split_checkpoints(4, 64))
+    assert sizes[0] == 8 and sizes[-1] <= 64
+    assert all(later >= 1.25 * earlier - 1 for earlier, later in pairwise(sizes))
+    assert split_checkpoints(4, 7) == frozenset()
+
+
+def test_look_alike_events_merged_by_their_first_reports_are_split_later():
+    ndosho, mugunga = look_alike_events()
+    stream = interleaved(ndosho, mugunga)
+    unsplit = Linker(config=LinkConfig(split_ratio=0.0))
+    assert len({unsplit.add(f) for f in stream}) == 1  # the shared words merge them
+
+    linker = Linker()
+    linker.add_all(stream)
+    events_of = {
+        name: {linker.event_of(f.id) for f in group}
+        for name, group in (("ndosho", ndosho), ("mugunga", mugunga))
+    }
+    assert len(events_of["ndosho"]) == len(events_of["mugunga"]) == 1
+    assert events_of["ndosho"] != events_of["mugunga"]
+    # the group holding the event's first report keeps its id; the split is reported once
+    assert events_of["ndosho"] == {content_id("e", ndosho[0].id)}
+    assert linker.take_splits() == [(content_id("e", ndosho[0].id), content_id("e", mugunga[0].id))]
+    assert linker.take_splits() == []
+
+    later = frame(
+        "mu-late", "shelling", places=(GOMA,), actors=(M23,), terms=(*GOMA_SHARED, *MUGUNGA)
+    )
+    assert linker.add(later) == content_id("e", mugunga[0].id)  # joins the right side
+
+
+def test_splits_are_the_same_one_report_at_a_time_and_through_the_store():
+    ndosho, mugunga = look_alike_events()
+    stream = interleaved(ndosho, mugunga)
+    batch = Linker()
+    batch.add_all(stream)
+    one_by_one = Linker()
+    for f in stream:
+        one_by_one.add(f)
+    store = FakeStore()
+    for f in stream:
+        store.add_frame(f)
+    stored = Linker(StoreFrameIndex(store))
+    for f in stream[:6]:
+        stored.add(f)
+    resumed = Linker(StoreFrameIndex(store))  # a second session counts the stored reports
+    for f in stream[6:]:
+        resumed.add(f)
+    expected = {f.id: batch.event_of(f.id) for f in stream}
+    assert {f.id: one_by_one.event_of(f.id) for f in stream} == expected
+    assert {f.id: store.links[f.id][1] for f in stream} == expected
+    assert len(set(expected.values())) == 2
+
+
+def test_corpus_run_groups_events_after_a_split():
+    from sitrep.models import Extraction, Report
+    from sitrep.process import CorpusRun
+
+    ndosho, mugunga = look_alike_events()
+    reports = {}
+    for f in interleaved(ndosho, mugunga):
+        report = Report(
+            source=f"{f.report_id}.txt", text=f"Shelling in Goma, report {f.report_id}."
+        )
+        reports[report.id] = (report, replace(f, report_id=report.id))
+
+    class Replay:
+        def extract(self, stream):
+            for report in stream:
+                yield Extraction(report, frames=(reports[report.id][1],))
+
+    run = CorpusRun(Replay())
+    documents = list(run.documents(r for r, _ in reports.values()))
+    assert len(documents) == 12
+    events = run.events()
+    assert sorted(len(e.report_ids) for e in events) == [6, 6]
+    for event in events:
+        sources = {run.sources[report_id] for report_id in event.report_ids}
+        assert len({s[:2] for s in sources}) == 1  # all nd* or all mu*
+
+
+def test_a_split_in_the_store_rebuilds_both_events(tmp_path):
+    from sitrep.models import Extraction, Report
+    from sitrep.process import ingest_reports
+    from sitrep.store import Store
+
+    ndosho, mugunga = look_alike_events()
+    reports = {}
+    for f in interleaved(ndosho, mugunga):
+        report = Report(source=f"{f.report_id}.txt", text=f"Shelling in Goma ({f.report_id}).")
+        reports[report.id] = (report, replace(f, report_id=report.id))
+
+    class Replay:
+        def extract(self, stream):
+            for report in stream:
+                yield Extraction(report, frames=(reports[report.id][1],))
+
+    with Store(tmp_path / "split.db") as store:
+        summary = ingest_reports(store, (r for r, _ in reports.values()), extractor=Replay())
+        assert summary.added == 12
+        events = store.events(limit=10)["items"]
+        assert sorted(e["n_reports"] for e in events) == [6, 6]
+        for event in events:
+            sources = {s["source"][:2] for s in store.event(event["id"])["sources"]}
+            assert len(sources) == 1

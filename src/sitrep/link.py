@@ -224,8 +224,11 @@ class LinkConfig:
     different_admin1: float = -0.05
     """Evidence when both frames name provinces (of their towns or themselves), share none
     and at most one of them names a town."""
-    disjoint_countries: float = -0.2
-    """Evidence when both frames name countries and none is shared."""
+    disjoint_countries: float = -0.02
+    """Evidence when both frames name countries and none is shared. Mild: a frame's
+    countries are every country its sentences name (background mentions, ambiguous
+    gazetteer hits), so two reports of one event often name disjoint sets; on ECB+ a
+    stronger penalty split more true events than it kept look-alikes apart."""
     shared_actors: float = 0.0
     """Evidence when all actor sides of the smaller frame appear in the other."""
     max_date_span_days: int = 7
@@ -239,6 +242,16 @@ class LinkConfig:
     signature); frames without a usable date or country are looked up by them."""
     max_countries: int = 4
     """At most this many countries of a frame are used to look up candidates."""
+    split_ratio: float = 0.6
+    """An event is split in two when its reports fall into two groups whose mean text
+    similarity across the groups is below this share of their mean similarity within them
+    (0 never splits). Reports join events one at a time, so two look-alike events can merge
+    through their first reports; the split undoes that once each side has enough reports."""
+    split_min_reports: int = 4
+    """Each side of a split has at least this many reports (primary frames)."""
+    split_max_reports: int = 64
+    """Events with more reports than this are no longer checked for a split (the check
+    costs the square of the event's size, and is only run as the event grows by a quarter)."""
 
 
 # --- term statistics -----------------------------------------------------------------------
@@ -411,6 +424,10 @@ class EventDates:
         core = self._core.get(event_id)
         return (core, True) if core else (self._loose.get(event_id), False)
 
+    def forget(self, event_id: str) -> None:
+        self._core.pop(event_id, None)
+        self._loose.pop(event_id, None)
+
 
 def _extend(spans: dict[str, tuple[date, date]], key: str, span: tuple[date, date]) -> None:
     known = spans.get(key)
@@ -442,6 +459,18 @@ class FrameIndex(Protocol):
         """The event's term centroid (``None``: unknown, text evidence is then pairwise)."""
         ...
 
+    def event_of(self, frame_id: str) -> str | None:
+        """The event a frame is linked to now (``None``: not linked)."""
+        ...
+
+    def event_frames(self, event_id: str) -> list[EventFrame]:
+        """Every frame linked to the event, oldest first."""
+        ...
+
+    def move(self, frames: Sequence[EventFrame], source: str, target: str) -> None:
+        """Re-link ``frames`` of event ``source`` to event ``target`` (an event split)."""
+        ...
+
 
 class MemoryFrameIndex:
     """In-memory index: buckets by (country, day), by term signature and by report.
@@ -458,6 +487,7 @@ class MemoryFrameIndex:
         self._by_report: dict[str, list[str]] = {}
         self._dates = EventDates()
         self._centroids: dict[str, EventTerms] = {}
+        self._members: dict[str, list[str]] = {}  # event id -> frame ids, oldest first
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -478,6 +508,7 @@ class MemoryFrameIndex:
             bucket.append(frame.id)
         self._dates.widen(event_id, frame, self.config.publication_lag_days)
         self._centroids.setdefault(event_id, EventTerms()).add(frame.terms)
+        self._members.setdefault(event_id, []).append(frame.id)
         self.term_stats.observe(frame)
 
     def event_span(self, event_id: str) -> tuple[tuple[date, date] | None, bool]:
@@ -485,6 +516,23 @@ class MemoryFrameIndex:
 
     def event_terms(self, event_id: str) -> EventTerms | None:
         return self._centroids.get(event_id)
+
+    def event_frames(self, event_id: str) -> list[EventFrame]:
+        return [self._frames[fid][0] for fid in self._members.get(event_id, ())]
+
+    def move(self, frames: Sequence[EventFrame], source: str, target: str) -> None:
+        moving = {f.id for f in frames}
+        kept = [fid for fid in self._members.get(source, ()) if fid not in moving]
+        self._members[source] = kept
+        self._members.setdefault(target, []).extend(f.id for f in frames)
+        for frame in frames:
+            self._frames[frame.id] = (frame, target)
+        for event_id in (source, target):
+            self._dates.forget(event_id)
+            centroid = self._centroids[event_id] = EventTerms()
+            for member in self.event_frames(event_id):
+                self._dates.widen(event_id, member, self.config.publication_lag_days)
+                centroid.add(member.terms)
 
     def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
         limit = self.config.candidate_limit
@@ -599,6 +647,26 @@ class StoreFrameIndex:
             self._dates.widen(event_id, other, self.config.publication_lag_days)
             yield other, event_id
 
+    def event_of(self, frame_id: str) -> str | None:
+        return self.store.event_of_frame(frame_id)
+
+    def event_frames(self, event_id: str) -> list[EventFrame]:
+        return self.store.frames_of_event(event_id)
+
+    def move(self, frames: Sequence[EventFrame], source: str, target: str) -> None:
+        moving = {f.id for f in frames}
+        self.store.assign_frames([(frame_id, target) for frame_id in moving])
+        for linked in (*self._by_report.values(), *self._recent.values()):
+            for i, (frame, _) in enumerate(linked):
+                if frame.id in moving:
+                    linked[i] = (frame, target)
+        for event_id in (source, target):
+            self._dates.forget(event_id)
+            self._dates_read.discard(event_id)
+            self._centroids.pop(event_id, None)
+            self._in_centroid -= {f.id for f in self.store.frames_of_event(event_id)}
+            self._read_event(event_id)
+
     def add(self, frame: EventFrame, event_id: str) -> None:
         self.store.assign_frames([(frame.id, event_id)])
         self._by_report.setdefault(frame.report_id, []).append((frame, event_id))
@@ -642,6 +710,10 @@ class Linker:
         self.config = config
         self.index: FrameIndex = index if index is not None else MemoryFrameIndex(config)
         self.taxonomy = taxonomy or default_event_types()
+        self.splits: list[tuple[str, str]] = []
+        """(event, new event) for every split so far; callers rebuild both events."""
+        self._checkpoints = split_checkpoints(config.split_min_reports, config.split_max_reports)
+        self._reports: Counter[str] = Counter()  # event id -> primary frames linked to it
 
     def add(self, frame: EventFrame) -> str:
         """Link one frame; returns its event id (a new one when nothing matches)."""
@@ -678,7 +750,47 @@ class Linker:
         best_event = min(eligible)[1] if eligible else None
         event_id = best_event or content_id("e", frame.id)
         self.index.add(frame, event_id)
+        if frame.primary:
+            if event_id in self._reports:
+                self._reports[event_id] += 1
+            else:  # first seen in this session: count what the index holds
+                linked = self.index.event_frames(event_id)
+                self._reports[event_id] = sum(f.primary for f in linked)
+            if self._reports[event_id] in self._checkpoints:
+                moved = self._split(event_id)
+                if moved is not None and frame.id in moved[0]:
+                    return moved[1]
         return event_id
+
+    def event_of(self, frame_id: str) -> str | None:
+        """The event a linked frame belongs to now (a split may have moved it)."""
+        return self.index.event_of(frame_id)
+
+    def take_splits(self) -> list[tuple[str, str]]:
+        """The splits since the last call, as (event, new event)."""
+        splits, self.splits = self.splits, []
+        return splits
+
+    def _split(self, event_id: str) -> tuple[set[str], str] | None:
+        """Split the event when its reports form two groups that are not alike (see
+        ``LinkConfig.split_ratio``); returns the moved frame ids and their new event id."""
+        cfg = self.config
+        if cfg.split_ratio <= 0.0:
+            return None
+        frames = [f for f in self.index.event_frames(event_id) if f.primary]
+        stats = self.index.term_stats
+        groups = two_groups([stats.frame_vector(f) for f in frames], cfg.split_min_reports)
+        if groups is None or groups[2] >= cfg.split_ratio:
+            return None
+        first, second, _ = groups
+        # the group with the event's first report keeps the event's id
+        moving = [frames[i] for i in (second if 0 in first else first)]
+        new_id = content_id("e", moving[0].id)
+        self.index.move(moving, event_id, new_id)
+        self._reports[event_id] -= len(moving)
+        self._reports[new_id] += len(moving)
+        self.splits.append((event_id, new_id))
+        return {f.id for f in moving}, new_id
 
     def _event_terms(self, event_id: str) -> EventTerms | None:
         lookup = getattr(self.index, "event_terms", None)  # optional for other indexes
@@ -809,6 +921,64 @@ class Linker:
             return 0.0
         shared = len(sides_a & sides_b) / min(len(sides_a), len(sides_b))
         return self.config.shared_actors * shared
+
+
+def split_checkpoints(min_reports: int, max_reports: int) -> frozenset[int]:
+    """Event sizes at which a split is tried: from twice ``min_reports``, each a quarter
+    larger than the last, up to ``max_reports`` (so the cost per added report stays flat)."""
+    sizes: set[int] = set()
+    size = 2 * max(1, min_reports)
+    while size <= max_reports:
+        sizes.add(size)
+        size = max(size + 1, math.floor(size * 1.25))
+    return frozenset(sizes)
+
+
+def two_groups(
+    vectors: Sequence[Vector], min_size: int
+) -> tuple[list[int], list[int], float] | None:
+    """Two groups of ``vectors`` by spherical 2-means, seeded with the least similar pair,
+    and the ratio of their mean similarity across to their mean similarity within; ``None``
+    when either group would have fewer than ``min_size`` members."""
+    n = len(vectors)
+    if n < 2 * min_size:
+        return None
+    unit = [{t: w / norm for t, w in weights.items()} if norm else {} for weights, norm in vectors]
+    sim = [[_dot(unit[i], unit[j]) for j in range(n)] for i in range(n)]
+    a, b = min(((i, j) for i in range(n) for j in range(i + 1, n)), key=lambda p: sim[p[0]][p[1]])
+    side = [sim[k][b] > sim[k][a] for k in range(n)]
+    for _ in range(10):
+        centroids: tuple[dict[str, float], dict[str, float]] = ({}, {})
+        for k in range(n):
+            target = centroids[side[k]]
+            for t, w in unit[k].items():
+                target[t] = target.get(t, 0.0) + w
+        norms = [math.sqrt(_dot(c, c)) or 1.0 for c in centroids]
+        regrouped = [
+            _dot(unit[k], centroids[1]) / norms[1] > _dot(unit[k], centroids[0]) / norms[0]
+            for k in range(n)
+        ]
+        if regrouped == side:
+            break
+        side = regrouped
+    first = [k for k in range(n) if not side[k]]
+    second = [k for k in range(n) if side[k]]
+    if min(len(first), len(second)) < min_size:
+        return None
+
+    def mean(xs: list[int], ys: list[int]) -> float:
+        values = [sim[x][y] for x in xs for y in ys if x != y]
+        return sum(values) / len(values) if values else 0.0
+
+    within = (mean(first, first) + mean(second, second)) / 2
+    across = mean(first, second)
+    return first, second, (across / within if within > 0 else 1.0)
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
 
 
 @dataclass(frozen=True)

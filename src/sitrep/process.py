@@ -13,7 +13,7 @@ from typing import Any
 
 from sitrep.ingest import IngestError, read_reports
 from sitrep.link import DuplicateDetector, Linker, MemoryFrameIndex, StoreFrameIndex, build_event
-from sitrep.models import Event, EventFrame, Extraction, Report, SourcedClaim
+from sitrep.models import Event, EventFrame, Extraction, Report, SourcedClaim, content_id
 from sitrep.nlp.pipeline import Extractor
 from sitrep.store import Store
 
@@ -90,6 +90,8 @@ def ingest_reports(
             summary.duplicates += 1
         store.add_extraction(extraction, original=original, minhash=signature)
         touched = set(linker.add_all(extraction.frames).values())
+        for event_id, new_event_id in linker.take_splits():
+            touched |= {event_id, new_event_id}  # a split moved reports between them
         for event_id in touched:
             store.save_events([rebuild_event(store, event_id, rule=rule)])
         summary.added += 1
@@ -151,31 +153,36 @@ class CorpusRun:
     rule: str = "conservative"
     linker: Linker = field(default_factory=lambda: Linker(MemoryFrameIndex()))
     duplicates: DuplicateDetector = field(default_factory=DuplicateDetector)
-    frames: dict[str, list[EventFrame]] = field(default_factory=dict)
-    claims: dict[str, list[SourcedClaim]] = field(default_factory=dict)
+    frames: list[EventFrame] = field(default_factory=list)
+    claims: dict[str, list[SourcedClaim]] = field(default_factory=dict)  # by frame id
     sources: dict[str, str] = field(default_factory=dict)
 
     def documents(self, reports: Iterable[Report]) -> Iterator[tuple[Extraction, dict[str, Any]]]:
-        """Each extraction with its CONTRACT document (claims carry event ids)."""
+        """Each extraction with its CONTRACT document (claims carry the event ids of the
+        moment; ``events()`` has the final grouping, after any later split)."""
         for extraction in self.extractor.extract(reports):
             report = extraction.report
             original = self.duplicates.add(report.id, report.body)
             event_of_frame = self.linker.add_all(extraction.frames)
             self.sources[report.id] = report.source
             frame_ids = {f.key: f.id for f in extraction.frames}
-            for frame in extraction.frames:
-                self.frames.setdefault(event_of_frame[frame.id], []).append(frame)
+            self.frames.extend(extraction.frames)
             for claim in extraction.claims:
                 if claim.frame is None:
                     continue
-                event_id = event_of_frame[frame_ids[claim.frame]]
-                self.claims.setdefault(event_id, []).append(
+                self.claims.setdefault(frame_ids[claim.frame], []).append(
                     SourcedClaim(claim, report.source, report.outlet, report.published, original)
                 )
             yield extraction, extraction.to_dict(event_of_frame)
 
     def events(self) -> list[Event]:
+        frames: dict[str, list[EventFrame]] = {}
+        claims: dict[str, list[SourcedClaim]] = {}
+        for frame in self.frames:
+            event_id = self.linker.event_of(frame.id) or content_id("e", frame.id)
+            frames.setdefault(event_id, []).append(frame)
+            claims.setdefault(event_id, []).extend(self.claims.get(frame.id, ()))
         return [
-            build_event(eid, frames, self.claims.get(eid, []), rule=self.rule, sources=self.sources)
-            for eid, frames in self.frames.items()
+            build_event(eid, members, claims[eid], rule=self.rule, sources=self.sources)
+            for eid, members in frames.items()
         ]

@@ -259,6 +259,14 @@ class Store:
             )
             return [rows.frame_from_row(row) for row in found]
 
+    def event_of_frame(self, frame_id: str) -> str | None:
+        """The event a frame is linked to (``None``: not linked)."""
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT event_id FROM frame_events WHERE frame_id = ?", (frame_id,)
+            ).fetchone()
+        return row[0] if row else None
+
     def event_claims(self, event_id: str) -> list[SourcedClaim]:
         with self._reading() as conn:
             found = conn.execute(_EVENT_CLAIMS_SQL, (event_id,))
