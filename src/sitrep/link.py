@@ -247,7 +247,7 @@ class LinkConfig:
     similarity across the groups is below this share of their mean similarity within them
     (0 never splits). Reports join events one at a time, so two look-alike events can merge
     through their first reports; the split undoes that once each side has enough reports."""
-    split_min_reports: int = 4
+    split_min_reports: int = 5
     """Each side of a split has at least this many reports (primary frames)."""
     split_max_reports: int = 64
     """Events with more reports than this are no longer checked for a split (the check
