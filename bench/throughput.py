@@ -137,6 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"texts: {len(reports):,} reports, {words:,} words ({label})")
     print(f"batch_size={args.batch_size} n_process={args.n_process} repeats={args.repeats}")
 
+    from sitrep.nlp.geo import Gazetteer
+
+    started = time.perf_counter()
+    Gazetteer.load()
+    print(f"gazetteer load: {1000 * (time.perf_counter() - started):.0f} ms (once per process)")
+
     import spacy
 
     try:
