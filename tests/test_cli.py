@@ -187,3 +187,33 @@ def test_every_command_and_option_is_documented() -> None:
             for opt in param.opts:
                 if opt.startswith("--"):
                     assert opt in readme, f"option {opt} of `sitrep {name}` is not in the README"
+
+
+def test_extract_says_when_a_split_moved_printed_reports(tmp_path: Path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    import sitrep.nlp.pipeline as pipeline
+    from sitrep.models import Extraction
+    from test_link import interleaved, look_alike_events
+
+    frames_by_name = {f.report_id: f for f in interleaved(*look_alike_events())}
+    for name in frames_by_name:
+        (tmp_path / f"{name}.txt").write_text(f"Shelling in Goma ({name}).\n", encoding="utf-8")
+
+    class Replay:  # frames written for the test instead of spaCy's
+        def __init__(self, **_: object) -> None:
+            pass
+
+        def extract(self, reports):
+            for report in reports:
+                frame = frames_by_name[Path(report.source).stem]
+                yield Extraction(report, frames=(replace(frame, report_id=report.id),))
+
+    monkeypatch.setattr(pipeline, "Extractor", Replay)
+    files = sorted(str(p) for p in tmp_path.glob("*.txt"))
+    events_path = tmp_path / "events.json"
+    result = invoke("extract", *files, "--json", "--events", str(events_path))
+    assert result.exit_code == 0
+    assert "1 event(s) were split" in result.stderr
+    events = json.loads(events_path.read_text(encoding="utf-8"))["events"]
+    assert sorted(len(e["sources"]) for e in events) == [6, 6]

@@ -191,6 +191,13 @@ def extract(
         if events is not None:
             payload = {"events": [e.to_dict() for e in run.events()]}
             events.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+        if splits := run.linker.take_splits():
+            err.print(
+                f"note: {len(splits)} event(s) were split after some of their reports were"
+                " printed; their claims' event ids are the ones at that moment"
+                + (f", {events} has the final events" if events is not None else ""),
+                markup=False,
+            )
     if summary.errors:
         raise typer.Exit(1)
 
