@@ -362,18 +362,17 @@ def main(argv: list[str] | None = None) -> int:
     for doc, frames in stream:
         gold[doc.name], topic[doc.name] = doc.gold, doc.topic
         t0 = time.perf_counter()
-        events = linker.add_all(frames)
+        linker.add_all(frames)
         link_seconds += time.perf_counter() - t0
         primary = next((f for f in frames if f.primary), frames[0] if frames else None)
         if primary is None:
             no_frame += 1
             pred[doc.name] = f"none:{doc.name}"  # no frame: a singleton
         else:
-            pred[doc.name] = events[primary.id]
             primaries[doc.name] = primary.id
-    # a later split may have moved a document's frame: clusters are the final events
+    # clusters are the final events (a later split may have moved a document's frame)
     for name, frame_id in primaries.items():
-        pred[name] = linker.event_of(frame_id) or pred[name]
+        pred[name] = linker.event_of(frame_id) or f"none:{name}"
     total = time.perf_counter() - started
     names = list(gold)
 

@@ -157,17 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     no_frame = 0
     for source, frames in built:
         t0 = time.perf_counter()
-        events = linker.add_all(frames)
+        linker.add_all(frames)
         per_report.append(time.perf_counter() - t0)
         primary = next((f for f in frames if f.primary), None)
         if primary is None:
             no_frame += 1
             event_of_report[source] = f"none:{source}"
         else:
-            event_of_report[source] = events[primary.id]
             primaries[source] = primary.id
-    for source, frame_id in primaries.items():  # a later split may have moved a report
-        event_of_report[source] = linker.event_of(frame_id) or event_of_report[source]
+    for source, frame_id in primaries.items():  # final events: a split may have moved a report
+        event_of_report[source] = linker.event_of(frame_id) or f"none:{source}"
 
     print(
         f"reports={len(built)} frames={sum(len(f) for _, f in built)} "

@@ -190,26 +190,13 @@ def test_every_command_and_option_is_documented() -> None:
 
 
 def test_extract_says_when_a_split_moved_printed_reports(tmp_path: Path, monkeypatch) -> None:
-    from dataclasses import replace
-
     import sitrep.nlp.pipeline as pipeline
-    from sitrep.models import Extraction
-    from test_link import interleaved, look_alike_events
+    from test_link import ReplayExtractor, interleaved, look_alike_events, look_alike_reports
 
-    frames_by_name = {f.report_id: f for f in interleaved(*look_alike_events())}
-    for name in frames_by_name:
-        (tmp_path / f"{name}.txt").write_text(f"Shelling in Goma ({name}).\n", encoding="utf-8")
-
-    class Replay:  # frames written for the test instead of spaCy's
-        def __init__(self, **_: object) -> None:
-            pass
-
-        def extract(self, reports):
-            for report in reports:
-                frame = frames_by_name[Path(report.source).stem]
-                yield Extraction(report, frames=(replace(frame, report_id=report.id),))
-
-    monkeypatch.setattr(pipeline, "Extractor", Replay)
+    for report in look_alike_reports():
+        (tmp_path / report.source).write_text(report.text, encoding="utf-8")
+    frames = interleaved(*look_alike_events())
+    monkeypatch.setattr(pipeline, "Extractor", lambda **_: ReplayExtractor(frames))
     files = sorted(str(p) for p in tmp_path.glob("*.txt"))
     events_path = tmp_path / "events.json"
     result = invoke("extract", *files, "--json", "--events", str(events_path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -27,8 +28,10 @@ from sitrep.models import (
     Claim,
     DateSpan,
     EventFrame,
+    Extraction,
     Place,
     Quantity,
+    Report,
     SourcedClaim,
     content_id,
 )
@@ -632,25 +635,31 @@ def test_splits_are_the_same_one_report_at_a_time_and_through_the_store():
     assert len(set(expected.values())) == 2
 
 
+class ReplayExtractor:
+    """Stands in for the spaCy extractor: each report gets the frame written for its file
+    name ("nd0.txt": the frame of report "nd0"), re-keyed to the report's id."""
+
+    def __init__(self, frames: list[EventFrame]) -> None:
+        self.frames = {f.report_id: f for f in frames}
+
+    def extract(self, reports):
+        for report in reports:
+            frame = self.frames[Path(report.source).stem]
+            yield Extraction(report, frames=(replace(frame, report_id=report.id),))
+
+
+def look_alike_reports() -> list[Report]:
+    return [
+        Report(source=f"{f.report_id}.txt", text=f"Shelling in Goma ({f.report_id}).")
+        for f in interleaved(*look_alike_events())
+    ]
+
+
 def test_corpus_run_groups_events_after_a_split():
-    from sitrep.models import Extraction, Report
     from sitrep.process import CorpusRun
 
-    ndosho, mugunga = look_alike_events()
-    reports = {}
-    for f in interleaved(ndosho, mugunga):
-        report = Report(
-            source=f"{f.report_id}.txt", text=f"Shelling in Goma, report {f.report_id}."
-        )
-        reports[report.id] = (report, replace(f, report_id=report.id))
-
-    class Replay:
-        def extract(self, stream):
-            for report in stream:
-                yield Extraction(report, frames=(reports[report.id][1],))
-
-    run = CorpusRun(Replay())
-    documents = list(run.documents(r for r, _ in reports.values()))
+    run = CorpusRun(ReplayExtractor(interleaved(*look_alike_events())))
+    documents = list(run.documents(look_alike_reports()))
     assert len(documents) == 12
     events = run.events()
     assert sorted(len(e.report_ids) for e in events) == [6, 6]
@@ -660,23 +669,12 @@ def test_corpus_run_groups_events_after_a_split():
 
 
 def test_a_split_in_the_store_rebuilds_both_events(tmp_path):
-    from sitrep.models import Extraction, Report
     from sitrep.process import ingest_reports
     from sitrep.store import Store
 
-    ndosho, mugunga = look_alike_events()
-    reports = {}
-    for f in interleaved(ndosho, mugunga):
-        report = Report(source=f"{f.report_id}.txt", text=f"Shelling in Goma ({f.report_id}).")
-        reports[report.id] = (report, replace(f, report_id=report.id))
-
-    class Replay:
-        def extract(self, stream):
-            for report in stream:
-                yield Extraction(report, frames=(reports[report.id][1],))
-
+    extractor = ReplayExtractor(interleaved(*look_alike_events()))
     with Store(tmp_path / "split.db") as store:
-        summary = ingest_reports(store, (r for r, _ in reports.values()), extractor=Replay())
+        summary = ingest_reports(store, look_alike_reports(), extractor=extractor)
         assert summary.added == 12
         events = store.events(limit=10)["items"]
         assert sorted(e["n_reports"] for e in events) == [6, 6]

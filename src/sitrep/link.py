@@ -429,6 +429,21 @@ class EventDates:
         self._loose.pop(event_id, None)
 
 
+def recount_event(
+    event_id: str,
+    frames: Iterable[EventFrame],
+    dates: EventDates,
+    centroids: dict[str, EventTerms],
+    lag_days: int,
+) -> None:
+    """Recompute an event's dates and term centroid from all its frames (after a split)."""
+    dates.forget(event_id)
+    centroid = centroids[event_id] = EventTerms()
+    for frame in frames:
+        dates.widen(event_id, frame, lag_days)
+        centroid.add(frame.terms)
+
+
 def _extend(spans: dict[str, tuple[date, date]], key: str, span: tuple[date, date]) -> None:
     known = spans.get(key)
     spans[key] = span if known is None else (min(known[0], span[0]), max(known[1], span[1]))
@@ -528,11 +543,8 @@ class MemoryFrameIndex:
         for frame in frames:
             self._frames[frame.id] = (frame, target)
         for event_id in (source, target):
-            self._dates.forget(event_id)
-            centroid = self._centroids[event_id] = EventTerms()
-            for member in self.event_frames(event_id):
-                self._dates.widen(event_id, member, self.config.publication_lag_days)
-                centroid.add(member.terms)
+            lag = self.config.publication_lag_days
+            recount_event(event_id, self.event_frames(event_id), self._dates, self._centroids, lag)
 
     def candidates(self, frame: EventFrame) -> Iterator[tuple[EventFrame, str]]:
         limit = self.config.candidate_limit
@@ -661,11 +673,11 @@ class StoreFrameIndex:
                 if frame.id in moving:
                     linked[i] = (frame, target)
         for event_id in (source, target):
-            self._dates.forget(event_id)
-            self._dates_read.discard(event_id)
-            self._centroids.pop(event_id, None)
-            self._in_centroid -= {f.id for f in self.store.frames_of_event(event_id)}
-            self._read_event(event_id)
+            members = self.store.frames_of_event(event_id)
+            lag = self.config.publication_lag_days
+            recount_event(event_id, members, self._dates, self._centroids, lag)
+            self._in_centroid |= {f.id for f in members}
+            self._dates_read.add(event_id)
 
     def add(self, frame: EventFrame, event_id: str) -> None:
         self.store.assign_frames([(frame.id, event_id)])
@@ -712,7 +724,11 @@ class Linker:
         self.taxonomy = taxonomy or default_event_types()
         self.splits: list[tuple[str, str]] = []
         """(event, new event) for every split so far; callers rebuild both events."""
-        self._checkpoints = split_checkpoints(config.split_min_reports, config.split_max_reports)
+        self._checkpoints = (
+            split_checkpoints(config.split_min_reports, config.split_max_reports)
+            if config.split_ratio > 0.0
+            else frozenset()
+        )
         self._reports: Counter[str] = Counter()  # event id -> primary frames linked to it
 
     def add(self, frame: EventFrame) -> str:
@@ -750,10 +766,10 @@ class Linker:
         best_event = min(eligible)[1] if eligible else None
         event_id = best_event or content_id("e", frame.id)
         self.index.add(frame, event_id)
-        if frame.primary:
-            if event_id in self._reports:
+        if frame.primary and self._checkpoints:
+            if best_event is None or event_id in self._reports:
                 self._reports[event_id] += 1
-            else:  # first seen in this session: count what the index holds
+            else:  # an event of an earlier session: count what the index holds
                 linked = self.index.event_frames(event_id)
                 self._reports[event_id] = sum(f.primary for f in linked)
             if self._reports[event_id] in self._checkpoints:
@@ -775,8 +791,6 @@ class Linker:
         """Split the event when its reports form two groups that are not alike (see
         ``LinkConfig.split_ratio``); returns the moved frame ids and their new event id."""
         cfg = self.config
-        if cfg.split_ratio <= 0.0:
-            return None
         frames = [f for f in self.index.event_frames(event_id) if f.primary]
         stats = self.index.term_stats
         groups = two_groups([stats.frame_vector(f) for f in frames], cfg.split_min_reports)
@@ -943,21 +957,20 @@ def two_groups(
     n = len(vectors)
     if n < 2 * min_size:
         return None
-    unit = [{t: w / norm for t, w in weights.items()} if norm else {} for weights, norm in vectors]
-    sim = [[_dot(unit[i], unit[j]) for j in range(n)] for i in range(n)]
+    sim = [[1.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            sim[i][j] = sim[j][i] = cosine(vectors[i], vectors[j])
     a, b = min(((i, j) for i in range(n) for j in range(i + 1, n)), key=lambda p: sim[p[0]][p[1]])
     side = [sim[k][b] > sim[k][a] for k in range(n)]
     for _ in range(10):
-        centroids: tuple[dict[str, float], dict[str, float]] = ({}, {})
-        for k in range(n):
-            target = centroids[side[k]]
-            for t, w in unit[k].items():
-                target[t] = target.get(t, 0.0) + w
-        norms = [math.sqrt(_dot(c, c)) or 1.0 for c in centroids]
-        regrouped = [
-            _dot(unit[k], centroids[1]) / norms[1] > _dot(unit[k], centroids[0]) / norms[0]
-            for k in range(n)
-        ]
+        sums: tuple[dict[str, float], dict[str, float]] = ({}, {})
+        for k, (weights, norm) in enumerate(vectors):
+            target = sums[side[k]]
+            for t, w in weights.items():
+                target[t] = target.get(t, 0.0) + w / norm
+        centroids = [(c, math.sqrt(sum(w * w for w in c.values()))) for c in sums]
+        regrouped = [cosine(v, centroids[1]) > cosine(v, centroids[0]) for v in vectors]
         if regrouped == side:
             break
         side = regrouped
@@ -973,12 +986,6 @@ def two_groups(
     within = (mean(first, first) + mean(second, second)) / 2
     across = mean(first, second)
     return first, second, (across / within if within > 0 else 1.0)
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
 
 
 @dataclass(frozen=True)
