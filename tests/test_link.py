@@ -540,27 +540,20 @@ MUGUNGA = ("mugunga", "camp", "thirty", "friday", "tent", "market")
 def look_alike_events() -> tuple[list[EventFrame], list[EventFrame]]:
     """Two undated shelling events in Goma reported in turns: their shared words are enough
     for the first reports to merge, their own words set them apart."""
-    ndosho = [
-        frame(
-            f"nd{i}",
-            "shelling",
-            places=(GOMA,),
-            actors=(M23,),
-            terms=(*GOMA_SHARED, *NDOSHO, f"nd{i}"),
-        )
-        for i in range(6)
-    ]
-    mugunga = [
-        frame(
-            f"mu{i}",
-            "shelling",
-            places=(GOMA,),
-            actors=(M23,),
-            terms=(*GOMA_SHARED, *MUGUNGA, f"mu{i}"),
-        )
-        for i in range(6)
-    ]
-    return ndosho, mugunga
+
+    def reports(prefix: str, own_words: tuple[str, ...]) -> list[EventFrame]:
+        return [
+            frame(
+                f"{prefix}{i}",
+                "shelling",
+                places=(GOMA,),
+                actors=(M23,),
+                terms=(*GOMA_SHARED, *own_words, f"{prefix}{i}"),
+            )
+            for i in range(6)
+        ]
+
+    return reports("nd", NDOSHO), reports("mu", MUGUNGA)
 
 
 def interleaved(a: list[EventFrame], b: list[EventFrame]) -> list[EventFrame]:
