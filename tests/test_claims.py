@@ -211,3 +211,13 @@ def test_border_location_is_not_a_side(extractor):
     ex = run(extractor, "Pakistan says 23 soldiers killed in overnight fighting on Afghan border")
     claim = only(ex, "killed", 23)
     assert claim.victim is not None and claim.victim.country == "PAK"
+
+
+def test_month_terms_stand_in_for_a_missing_publication_date(extractor):
+    from sitrep.nlp.frames import MONTH_PREFIX
+
+    text = "Militants attacked a checkpoint near Chaman on 12 October 2025, officials said."
+    undated = run(extractor, text, published=None)
+    assert MONTH_PREFIX + "2025-10" in undated.frames[0].terms
+    dated = run(extractor, text)  # the linker's date window does this job
+    assert not any(t.startswith(MONTH_PREFIX) for t in dated.frames[0].terms)

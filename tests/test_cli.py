@@ -201,6 +201,6 @@ def test_extract_says_when_a_split_moved_printed_reports(tmp_path: Path, monkeyp
     events_path = tmp_path / "events.json"
     result = invoke("extract", *files, "--json", "--events", str(events_path))
     assert result.exit_code == 0
-    assert "1 event(s) were split" in result.stderr
+    assert "regrouped 1 time(s)" in result.stderr
     events = json.loads(events_path.read_text(encoding="utf-8"))["events"]
     assert sorted(len(e["sources"]) for e in events) == [6, 6]

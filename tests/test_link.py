@@ -383,6 +383,19 @@ def test_place_evidence_compares_with_all_the_event_s_places():
     assert linker.evidence(query, second).parts["place"] == LinkConfig().different_places
 
 
+def test_nearby_towns_do_not_count_against_a_link_when_asked():
+    chaman = Place("Chaman", "PAK", "Balochistan", 30.92, 66.45, "city")
+    spin_boldak = Place("Spin Boldak", "AFG", "Kandahar", 31.01, 66.40, "district")  # ~11 km
+    quetta = Place("Quetta", "PAK", "Balochistan", 30.18, 66.99, "city")  # ~100 km
+    a, b, c = (
+        frame(f"n{i}", day=OCT11, places=(p,)) for i, p in enumerate((chaman, spin_boldak, quetta))
+    )
+    default, near = Linker(), Linker(config=LinkConfig(near_km=30.0))
+    assert default.evidence(a, b).parts["place"] == LinkConfig().different_places  # off by default
+    assert near.evidence(a, b).parts["place"] == 0.0
+    assert near.evidence(a, c).parts["place"] == LinkConfig().different_places
+
+
 def test_report_terms_weigh_names_numbers_and_the_headline():
     spacy = pytest.importorskip("spacy")
     from spacy.tokens import Doc, Span
@@ -409,6 +422,28 @@ def test_report_terms_weigh_names_numbers_and_the_headline():
     second_sentence = report_terms(doc, [doc[4:10]])
     assert not any(t.startswith(HEADLINE_PREFIX) for t in second_sentence)
     assert NAME_PREFIX + "m23" in second_sentence and NAME_PREFIX + "goma" in second_sentence
+
+
+def test_report_terms_give_the_month_of_dates_of_at_most_a_month():
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    from sitrep.nlp.frames import MONTH_PREFIX, report_terms
+
+    words = ["Goma", "was", "shelled", "on", "3", "May", ".", "Talks", "failed", "in", "2024"]
+    starts = [True, False, False, False, False, False, False, True, False, False, False]
+    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=starts)
+    may_3 = DateSpan(date(2025, 5, 3), date(2025, 5, 3))
+    last_week = DateSpan(date(2025, 4, 28), date(2025, 5, 4), "week")
+    year = DateSpan(date(2024, 1, 1), date(2024, 12, 31), "year")
+    offsets = {w.text: w.idx for w in doc}
+    dates = [(offsets["3"], may_3), (offsets["2024"], year), (offsets["shelled"], last_week)]
+    terms = report_terms(doc, dates=dates)
+    assert MONTH_PREFIX + "2025-05" in terms  # both the day and the week began in May
+    assert MONTH_PREFIX + "2025-04" in terms
+    assert not any(t.startswith(MONTH_PREFIX + "2024") for t in terms)  # a whole year: no month
+    second_sentence = report_terms(doc, [doc[7:11]], dates)
+    assert not any(t.startswith(MONTH_PREFIX) for t in second_sentence)  # dates outside it
 
 
 # --- near-duplicates ----------------------------------------------------------------------
@@ -596,8 +631,9 @@ def test_look_alike_events_merged_by_their_first_reports_are_split_later():
     assert events_of["ndosho"] != events_of["mugunga"]
     # the group holding the event's first report keeps its id; the split is reported once
     assert events_of["ndosho"] == {content_id("e", ndosho[0].id)}
-    assert linker.take_splits() == [(content_id("e", ndosho[0].id), content_id("e", mugunga[0].id))]
-    assert linker.take_splits() == []
+    split = (content_id("e", ndosho[0].id), content_id("e", mugunga[0].id))
+    assert linker.take_regrouped() == [split]
+    assert linker.take_regrouped() == []
 
     later = frame(
         "mu-late", "shelling", places=(GOMA,), actors=(M23,), terms=(*GOMA_SHARED, *MUGUNGA)
@@ -674,3 +710,86 @@ def test_a_split_in_the_store_rebuilds_both_events(tmp_path):
         for event in events:
             sources = {s["source"][:2] for s in store.event(event["id"])["sources"]}
             assert len(sources) == 1
+
+
+# --- absorbing a report that arrived ahead of its event's coverage ------------------------
+
+STORY_WORDS = ("goma", "m23", "shelling", "kivu")
+FACETS = (
+    ("hospital", "ward", "nurse"),
+    ("camp", "tent", "displace"),
+    ("market", "trader", "stall"),
+    ("school", "pupil", "teacher"),
+    ("lake", "boat", "shore"),
+)
+
+
+def early_and_coverage(early_type: str = "shelling") -> list[EventFrame]:
+    """A first report that names four sides of a shelling briefly, then five reports that
+    tell the lake side and (but the first) one other side at length: the first report is
+    unlike any single later one, but like what they say together."""
+    early_words = ("goma", "shelling", *(w for facet in FACETS[:4] for w in facet[:2]))
+    early = frame("early", early_type, places=(GOMA,), actors=(M23,), terms=early_words)
+    coverage = [
+        frame(
+            f"cov{i}",
+            "shelling",
+            places=(GOMA,),
+            actors=(M23,),
+            terms=(*STORY_WORDS, *FACETS[4], *(FACETS[4 - i] if i else ()), f"cov{i}"),
+        )
+        for i in range(5)
+    ]
+    return [early, *coverage]
+
+
+def test_a_report_ahead_of_its_coverage_is_absorbed_once_the_coverage_gathers():
+    stream = early_and_coverage()
+    early, coverage = stream[0], stream[1:]
+    never = Linker(config=LinkConfig(absorb_max_reports=0))
+    never.add_all(stream)
+    assert len({never.event_of(f.id) for f in stream}) == 2  # its own event, for good
+
+    linker = Linker()
+    assert linker.add(early) == content_id("e", early.id)
+    events = {linker.add(f) for f in coverage}
+    assert events == {content_id("e", coverage[0].id)}
+    assert {linker.event_of(f.id) for f in stream} == events  # the first report moved over
+    assert linker.take_regrouped() == [(content_id("e", early.id), content_id("e", coverage[0].id))]
+
+
+def test_a_small_event_of_a_disagreeing_type_is_not_absorbed():
+    stream = early_and_coverage(early_type="protest")  # the same words, another kind of event
+    linker = Linker()
+    linker.add_all(stream)
+    assert linker.event_of(stream[0].id) != linker.event_of(stream[1].id)
+    assert linker.take_regrouped() == []
+
+
+def test_absorbing_is_the_same_one_report_at_a_time_and_through_the_store():
+    stream = early_and_coverage()
+    batch = Linker()
+    batch.add_all(stream)
+    store = FakeStore()
+    for f in stream:
+        store.add_frame(f)
+    stored = Linker(StoreFrameIndex(store))
+    stored.add_all(stream[:3])
+    resumed = Linker(StoreFrameIndex(store))  # the rest in a second session
+    resumed.add_all(stream[3:])
+    expected = {f.id: batch.event_of(f.id) for f in stream}
+    assert len(set(expected.values())) == 1
+    assert {f.id: store.links[f.id][1] for f in stream} == expected
+
+
+def test_an_absorbed_event_leaves_the_store(tmp_path):
+    from sitrep.process import ingest_reports
+    from sitrep.store import Store
+
+    stream = early_and_coverage()
+    reports = [Report(source=f"{f.report_id}.txt", text=f"Goma ({f.report_id}).") for f in stream]
+    with Store(tmp_path / "absorb.db") as store:
+        summary = ingest_reports(store, reports, extractor=ReplayExtractor(stream))
+        events = store.events(limit=10)["items"]
+        assert [e["n_reports"] for e in events] == [6]
+        assert summary.events == {events[0]["id"]}

@@ -191,10 +191,11 @@ def extract(
         if events is not None:
             payload = {"events": [e.to_dict() for e in run.events()]}
             events.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
-        if splits := run.linker.take_splits():
+        if moves := run.linker.take_regrouped():
             err.print(
-                f"note: {len(splits)} event(s) were split after some of their reports were"
-                " printed; their claims' event ids are the ones at that moment"
+                f"note: reports were regrouped {len(moves)} time(s) after some were printed"
+                " (an event split, or a small event absorbed by a larger one); their claims'"
+                " event ids are the ones at that moment"
                 + (f", {events} has the final events" if events is not None else ""),
                 markup=False,
             )

@@ -221,6 +221,9 @@ class LinkConfig:
     """Evidence for a shared country (of places or actors) and nothing more specific."""
     different_places: float = -0.1
     """Evidence when both frames name towns (or districts, crossings) and share none."""
+    near_km: float = 0.0
+    """Named towns this close (great-circle km, from their coordinates) do not count as
+    different places: reports of one clash name the village or the nearby town (0: off)."""
     different_admin1: float = -0.05
     """Evidence when both frames name provinces (of their towns or themselves), share none
     and at most one of them names a town."""
@@ -252,6 +255,11 @@ class LinkConfig:
     split_max_reports: int = 64
     """Events with more reports than this are no longer checked for a split (the check
     costs the square of the event's size, and is only run as the event grows by a quarter)."""
+    absorb_max_reports: int = 3
+    """After a report joins an event, other candidate events of at most this many reports
+    move into it when each of their frames now scores it at least ``threshold`` with no
+    disagreeing event type (0 never). A report that arrives before the rest of its event's
+    coverage starts an event of its own; once that coverage has gathered, it fits."""
 
 
 # --- term statistics -----------------------------------------------------------------------
@@ -722,8 +730,9 @@ class Linker:
         self.config = config
         self.index: FrameIndex = index if index is not None else MemoryFrameIndex(config)
         self.taxonomy = taxonomy or default_event_types()
-        self.splits: list[tuple[str, str]] = []
-        """(event, new event) for every split so far; callers rebuild both events."""
+        self.regrouped: list[tuple[str, str]] = []
+        """(from event, to event) each time linked frames moved: a split (to a new event) or
+        a small event absorbed (from then on empty); callers rebuild both events."""
         self._checkpoints = (
             split_checkpoints(config.split_min_reports, config.split_max_reports)
             if config.split_ratio > 0.0
@@ -755,17 +764,22 @@ class Linker:
                 continue
             members.setdefault(event_id, []).append(other)
         eligible = []
+        scores: dict[str, float] = {}
         for event_id, frames in members.items():
             if event_id in blocked:
                 continue
             evidence = self.event_evidence(
                 frame, frames, own_vector=own_vector, event_terms=self._event_terms(event_id)
             )
-            if evidence.linkable and evidence.total >= cfg.threshold:
-                eligible.append((-evidence.total, event_id))
+            if evidence.linkable:
+                scores[event_id] = evidence.total
+                if evidence.total >= cfg.threshold:
+                    eligible.append((-evidence.total, event_id))
         best_event = min(eligible)[1] if eligible else None
         event_id = best_event or content_id("e", frame.id)
         self.index.add(frame, event_id)
+        if best_event is not None and frame.primary and cfg.absorb_max_reports > 0:
+            self._absorb(event_id, [*members[event_id], frame], members, scores)
         if frame.primary and self._checkpoints:
             if best_event is None or event_id in self._reports:
                 self._reports[event_id] += 1
@@ -782,10 +796,11 @@ class Linker:
         """The event a linked frame belongs to now (a split may have moved it)."""
         return self.index.event_of(frame_id)
 
-    def take_splits(self) -> list[tuple[str, str]]:
-        """The splits since the last call, as (event, new event)."""
-        splits, self.splits = self.splits, []
-        return splits
+    def take_regrouped(self) -> list[tuple[str, str]]:
+        """Moves of linked frames since the last call, as (from event, to event); a from
+        event left without frames no longer exists."""
+        moves, self.regrouped = self.regrouped, []
+        return moves
 
     def _split(self, event_id: str) -> tuple[set[str], str] | None:
         """Split the event when its reports form two groups that are not alike (see
@@ -803,8 +818,77 @@ class Linker:
         self.index.move(moving, event_id, new_id)
         self._reports[event_id] -= len(moving)
         self._reports[new_id] += len(moving)
-        self.splits.append((event_id, new_id))
+        self.regrouped.append((event_id, new_id))
         return {f.id for f in moving}, new_id
+
+    def _absorb(
+        self,
+        event_id: str,
+        linked: list[EventFrame],
+        members: Mapping[str, list[EventFrame]],
+        scores: Mapping[str, float],
+    ) -> None:
+        """Move small candidate events into ``event_id`` when they now fit it (see
+        ``LinkConfig.absorb_max_reports``). ``linked``: the event's candidate frames and the
+        frame just added; ``scores``: that frame's evidence for each candidate event.
+
+        Only events the new frame itself scored at least half the threshold are considered,
+        and their frames are read in full only once the frames seen among the candidates fit,
+        so the cost per added report stays bounded.
+        """
+        cfg = self.config
+        centroid = self._event_terms(event_id)
+        reports = {f.report_id for f in linked}
+        for other_id, seen in members.items():
+            if other_id == event_id or scores.get(other_id, -math.inf) < cfg.threshold / 2:
+                continue
+            seen_primary = [f for f in seen if f.primary]
+            if not seen_primary or len(seen_primary) > cfg.absorb_max_reports:
+                continue
+            if not self._fits(seen_primary, event_id, linked, centroid, reports):
+                continue
+            frames = self.index.event_frames(other_id)
+            primary = [f for f in frames if f.primary]
+            if len(primary) > cfg.absorb_max_reports or not self._fits(
+                primary, event_id, linked, centroid, reports
+            ):
+                continue
+            reports |= {f.report_id for f in self.index.event_frames(event_id)}
+            if any(f.report_id in reports for f in frames):
+                continue
+            self.index.move(frames, other_id, event_id)
+            centroid = self._event_terms(event_id)
+            reports |= {f.report_id for f in frames}
+            if event_id in self._reports:  # else counted from the index when next needed
+                self._reports[event_id] += len(primary)
+            self._reports.pop(other_id, None)
+            self.regrouped.append((other_id, event_id))
+
+    def _fits(
+        self,
+        frames: Sequence[EventFrame],
+        event_id: str,
+        linked: Sequence[EventFrame],
+        centroid: EventTerms | None,
+        reports: set[str],
+    ) -> bool:
+        """Whether every frame would join the event now: within its dates, from another
+        report, no disagreeing event type, evidence at least ``threshold``."""
+        cfg = self.config
+        for frame in frames:
+            if frame.report_id in reports:
+                return False
+            span = reference_span(frame, cfg.publication_lag_days)
+            if span is not None and not self._fits_event_dates(frame, span, event_id):
+                return False
+            evidence = self.event_evidence(frame, linked, event_terms=centroid)
+            if (
+                not evidence.linkable
+                or evidence.parts.get("type", 0.0) < 0.0
+                or evidence.total < cfg.threshold
+            ):
+                return False
+        return True
 
     def _event_terms(self, event_id: str) -> EventTerms | None:
         lookup = getattr(self.index, "event_terms", None)  # optional for other indexes
@@ -919,6 +1003,8 @@ class Linker:
         if a.countries and b.countries and not a.countries & b.countries:
             return cfg.disjoint_countries
         if a.towns and b.towns:
+            if cfg.near_km > 0 and a.near(b, cfg.near_km):
+                return 0.0  # nearby towns: one event is often placed at either
             return cfg.different_places  # named towns, even in one province, none shared
         if a.admin1s & b.admin1s:
             return cfg.same_admin1
@@ -996,17 +1082,37 @@ class Whereabouts:
     towns: frozenset[tuple[str, str | None]]
     admin1s: frozenset[tuple[str, str | None]]
     countries: frozenset[str]
+    points: frozenset[tuple[float, float]] = frozenset()  # (lat, lon) of the towns
 
     @classmethod
     def of(cls, frames: Iterable[EventFrame]) -> Whereabouts:
         towns: set[tuple[str, str | None]] = set()
         admin1s: set[tuple[str, str | None]] = set()
         countries: set[str] = set()
+        points: set[tuple[float, float]] = set()
         for frame in frames:
-            towns |= {_place_key(p) for p in frame.places if p.kind not in ("country", "admin1")}
+            for p in frame.places:
+                if p.kind not in ("country", "admin1"):
+                    towns.add(_place_key(p))
+                    if p.lat is not None and p.lon is not None:
+                        points.add((p.lat, p.lon))
             admin1s |= _admin1s(frame)
             countries |= frame.countries
-        return cls(frozenset(towns), frozenset(admin1s), frozenset(countries))
+        return cls(frozenset(towns), frozenset(admin1s), frozenset(countries), frozenset(points))
+
+    def near(self, other: Whereabouts, km: float) -> bool:
+        """Whether a town of one lies within ``km`` of a town of the other."""
+        return any(distance_km(a, b) <= km for a in self.points for b in other.points)
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _place_key(place: Place) -> tuple[str, str | None]:

@@ -90,8 +90,13 @@ def ingest_reports(
             summary.duplicates += 1
         store.add_extraction(extraction, original=original, minhash=signature)
         touched = set(linker.add_all(extraction.frames).values())
-        for event_id, new_event_id in linker.take_splits():
-            touched |= {event_id, new_event_id}  # a split moved reports between them
+        for source, target in linker.take_regrouped():
+            touched |= {source, target}  # a split or an absorbed event moved reports
+        emptied = {e for e in touched if not store.frames_of_event(e)}
+        if emptied:
+            store.delete_events(emptied)
+        touched -= emptied
+        summary.events -= emptied
         for event_id in touched:
             store.save_events([rebuild_event(store, event_id, rule=rule)])
         summary.added += 1

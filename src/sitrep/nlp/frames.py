@@ -19,7 +19,9 @@ TERM_ENTS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 NAME_ENTS = TERM_ENTS | {"DATE", "TIME", "CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL"}
 NAME_PREFIX = "e:"  # a named entity, number or date among a frame's terms
 HEADLINE_PREFIX = "t:"  # a word of the report's first sentence among its terms
+MONTH_PREFIX = NAME_PREFIX + "@"  # the month of a resolved date: "e:@2013-09"
 MAX_TERMS = 200
+MONTH_TERM_MAX_DAYS = 31  # dates spanning more days (a year, "the past decade") give no month
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,21 @@ def _phrase_width(words: Sequence[str], k: int, phrase: tuple[str, ...]) -> int:
     return 0
 
 
-def report_terms(doc: Doc, sents: Sequence[Span] | None = None) -> tuple[str, ...]:
+def report_terms(
+    doc: Doc,
+    sents: Sequence[Span] | None = None,
+    dates: Sequence[tuple[int, DateSpan]] = (),
+) -> tuple[str, ...]:
     """Salient terms of a report (or of ``sents``), most frequent first:
 
     - lowercase lemmas of content words and multiword names (joined with "_");
     - ``NAME_PREFIX`` + every named entity, numbers and dates included ("e:reggie_bush",
       "e:6.1", "e:april_28_2009"), so that who, where, when and how many weigh twice;
+    - ``MONTH_PREFIX`` + the month of each resolved date of at most a month (``dates``:
+      character offset in ``doc`` and span), so "18 September 2013" and "Sept. 17, 2013"
+      share a term while the same words a month or a year apart do not (the pipeline gives
+      ``dates`` only for reports without a publication date, which the linker cannot place
+      in a date window);
     - for the whole report, ``HEADLINE_PREFIX`` + the lemmas of its first sentence (the
       headline or lead says what the report is about).
     """
@@ -120,6 +131,10 @@ def report_terms(doc: Doc, sents: Sequence[Span] | None = None) -> tuple[str, ..
                 count(NAME_PREFIX + key, ent.start)
         for key, position in _content_lemmas(span):
             count(key, position)
+    for offset, when in dates:
+        inside = any(span.start_char <= offset < span.end_char for span in spans)
+        if inside and (when.end - when.start).days < MONTH_TERM_MAX_DAYS:
+            count(f"{MONTH_PREFIX}{when.start:%Y-%m}", len(doc) + offset)
     headline = next(iter(doc.sents), None) if sents is None else None
     if headline is not None:
         for key, position in _content_lemmas(headline):

