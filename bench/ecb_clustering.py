@@ -32,12 +32,12 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
 
-from sitrep.link import LinkConfig, Linker, default_event_types
+from sitrep.link import LinkConfig, Linker, default_event_types, link_settings
 from sitrep.models import DateSpan, EventFrame, Place, Report
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared/data/ecbplus/ECB+"
@@ -262,21 +262,6 @@ def write_cache(
         pickle.dump({"key": key, "frames": kept}, fh)
 
 
-def with_overrides(config: LinkConfig, assignments: Iterable[str]) -> LinkConfig:
-    """``config`` with ``FIELD=VALUE`` overrides, each value of the field's own type."""
-    known = {f.name: type(getattr(config, f.name)) for f in fields(config)}
-    changes: dict[str, object] = {}
-    for assignment in assignments:
-        name, _, value = assignment.partition("=")
-        if name not in known or not value:
-            raise ValueError(f"--set {assignment!r}: expected FIELD=VALUE with a LinkConfig field")
-        try:
-            changes[name] = known[name](value)
-        except ValueError:
-            raise ValueError(f"--set {assignment!r}: not a {known[name].__name__}") from None
-    return replace(config, **changes)
-
-
 # --- scoring ------------------------------------------------------------------------------
 
 
@@ -347,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.threshold is not None:
         config = replace(config, threshold=args.threshold)
     try:
-        config = with_overrides(config, args.set)
+        config = link_settings(args.set, config)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

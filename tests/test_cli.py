@@ -204,3 +204,28 @@ def test_extract_says_when_a_split_moved_printed_reports(tmp_path: Path, monkeyp
     assert "regrouped 1 time(s)" in result.stderr
     events = json.loads(events_path.read_text(encoding="utf-8"))["events"]
     assert sorted(len(e["sources"]) for e in events) == [6, 6]
+
+
+def test_link_settings_reach_the_linker_and_bad_ones_are_one_line_errors(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import sitrep.nlp.pipeline as pipeline
+    from test_link import ReplayExtractor, interleaved, look_alike_events, look_alike_reports
+
+    for report in look_alike_reports():
+        (tmp_path / report.source).write_text(report.text, encoding="utf-8")
+    frames = interleaved(*look_alike_events())
+    monkeypatch.setattr(pipeline, "Extractor", lambda **_: ReplayExtractor(frames))
+    files = sorted(str(p) for p in tmp_path.glob("*.txt"))
+    events_path = tmp_path / "events.json"
+    result = invoke("extract", *files, "--events", str(events_path), "--link", "split_ratio=0")
+    assert result.exit_code == 0
+    assert "regrouped" not in result.stderr  # no split without splitting
+    events = json.loads(events_path.read_text(encoding="utf-8"))["events"]
+    assert [len(e["sources"]) for e in events] == [12]
+
+    db = tmp_path / "s.db"
+    bad = invoke("ingest", *files, "--db", str(db), "--link", "treshold=0.3")
+    assert bad.exit_code == 2
+    assert "link setting 'treshold=0.3'" in bad.stderr and "Traceback" not in bad.output
+    assert not db.exists()  # refused before anything was opened

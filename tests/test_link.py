@@ -19,6 +19,7 @@ from sitrep.link import (
     TermStats,
     build_event,
     default_event_types,
+    link_settings,
     load_event_types,
     split_checkpoints,
     two_groups,
@@ -793,3 +794,15 @@ def test_an_absorbed_event_leaves_the_store(tmp_path):
         events = store.events(limit=10)["items"]
         assert [e["n_reports"] for e in events] == [6]
         assert summary.events == {events[0]["id"]}
+
+
+def test_link_settings_read_each_field_as_its_type_and_name_bad_ones():
+    config = link_settings(["near_km=15", " absorb_max_reports = 0 ", "threshold=0.25"])
+    assert (config.near_km, config.absorb_max_reports, config.threshold) == (15.0, 0, 0.25)
+    assert link_settings([], config) == config
+    with pytest.raises(ValueError, match=r"FIELD one of .*near_km"):
+        link_settings(["nearkm=15"])
+    with pytest.raises(ValueError, match="'x' is not a number"):
+        link_settings(["threshold=x"])
+    with pytest.raises(ValueError, match="is not an integer"):
+        link_settings(["absorb_max_reports=1.5"])

@@ -50,6 +50,14 @@ CatalogOption = Annotated[
     typer.Option("--catalog", help="Extra actor catalog file or folder (TOML); repeatable."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LinkOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--link",
+        help="Linker setting FIELD=VALUE (e.g. near_km=15, absorb_max_reports=0); repeatable."
+        " Fields: sitrep.link.LinkConfig.",
+    ),
+]
 
 
 class CliError(Exception):
@@ -105,15 +113,18 @@ def ingest(
         int, typer.Option(help="Largest file (or JSONL line) accepted.")
     ] = 5_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    link: LinkOption = None,
 ) -> None:
     """Read reports, extract claims, quotes and events, link and reconcile them into the store."""
     from sitrep.ingest import count_inputs
+    from sitrep.link import link_settings
     from sitrep.nlp.pipeline import Extractor
     from sitrep.process import ingest_paths
     from sitrep.store import Store
 
     with user_errors():
         _check_rule(rule)
+        link_config = link_settings(link or ())
         extractor = Extractor(catalogs=catalog or (), n_process=workers, batch_size=batch_size)
         with Store(db) as store, _progress(quiet) as bar:
             task = bar.add_task("ingesting", total=count_inputs(paths) or None)
@@ -129,6 +140,7 @@ def ingest(
                 max_bytes=max_bytes,
                 on_error=on_error,
                 progress=lambda _what, n: bar.advance(task, n),
+                link_config=link_config,
             )
             stats = store.stats()
     err.print(
@@ -170,16 +182,19 @@ def extract(
     ] = None,
     rule: RuleOption = "conservative",
     catalog: CatalogOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Extract files without a store (CONTRACT JSON with --json); claims carry event ids."""
     from sitrep.ingest import read_reports
+    from sitrep.link import link_settings
     from sitrep.nlp.pipeline import Extractor
     from sitrep.process import CorpusRun, IngestSummary, split_errors
 
     with user_errors():
         _check_rule(rule)
+        link_config = link_settings(link or ())
         summary = IngestSummary()
-        run = CorpusRun(Extractor(catalogs=catalog or ()), rule=rule)
+        run = CorpusRun.with_link_config(Extractor(catalogs=catalog or ()), link_config, rule=rule)
         reports = split_errors(
             read_reports(files), summary, lambda e: err.print(f"error: {e}", markup=False)
         )

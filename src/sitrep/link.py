@@ -37,7 +37,7 @@ import struct
 import tomllib
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -260,6 +260,28 @@ class LinkConfig:
     move into it when each of their frames now scores it at least ``threshold`` with no
     disagreeing event type (0 never). A report that arrives before the rest of its event's
     coverage starts an event of its own; once that coverage has gathered, it fits."""
+
+
+def link_settings(assignments: Iterable[str], base: LinkConfig | None = None) -> LinkConfig:
+    """``base`` (default: the defaults) with ``FIELD=VALUE`` overrides ("near_km=15",
+    "absorb_max_reports=0"), each value read as the field's own type; ``ValueError`` names
+    the bad assignment and the known fields."""
+    config = base or LinkConfig()
+    known = {f.name: type(getattr(config, f.name)) for f in fields(config)}
+    changes: dict[str, float | int] = {}
+    for assignment in assignments:
+        name, _, value = (part.strip() for part in assignment.partition("="))
+        if name not in known or not value:
+            raise ValueError(
+                f"link setting {assignment!r}: expected FIELD=VALUE, FIELD one of "
+                + ", ".join(sorted(known))
+            )
+        try:
+            changes[name] = known[name](value)
+        except ValueError:
+            kind = "an integer" if known[name] is int else "a number"
+            raise ValueError(f"link setting {assignment!r}: {value!r} is not {kind}") from None
+    return replace(config, **changes)
 
 
 # --- term statistics -----------------------------------------------------------------------

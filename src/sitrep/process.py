@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.ingest import IngestError, read_reports
-from sitrep.link import DuplicateDetector, Linker, MemoryFrameIndex, StoreFrameIndex, build_event
+from sitrep.link import (
+    DuplicateDetector,
+    LinkConfig,
+    Linker,
+    MemoryFrameIndex,
+    StoreFrameIndex,
+    build_event,
+)
 from sitrep.models import Event, EventFrame, Extraction, Report, SourcedClaim, content_id
 from sitrep.nlp.pipeline import Extractor
 from sitrep.store import Store
@@ -66,11 +73,14 @@ def ingest_reports(
     rule: str = "conservative",
     summary: IngestSummary | None = None,
     progress: ProgressHook | None = None,
+    link_config: LinkConfig | None = None,
 ) -> IngestSummary:
-    """Extract, store, link and reconcile reports not yet in the store."""
+    """Extract, store, link and reconcile reports not yet in the store (``link_config``:
+    the linker's settings, its defaults when None)."""
     summary = summary or IngestSummary()
     extractor = extractor or Extractor()
-    linker = Linker(StoreFrameIndex(store))
+    config = link_config or LinkConfig()
+    linker = Linker(StoreFrameIndex(store, config=config), config=config)
     duplicates = stored_duplicates(store)
 
     def new_reports() -> Iterator[Report]:
@@ -133,12 +143,19 @@ def ingest_paths(
     max_bytes: int = 5_000_000,
     on_error: Callable[[IngestError], None] | None = None,
     progress: ProgressHook | None = None,
+    link_config: LinkConfig | None = None,
 ) -> IngestSummary:
     """Read files/folders and ingest every report in them; bad inputs are collected."""
     summary = IngestSummary()
     reports = split_errors(read_reports(paths, max_bytes=max_bytes), summary, on_error)
     return ingest_reports(
-        store, reports, extractor=extractor, rule=rule, summary=summary, progress=progress
+        store,
+        reports,
+        extractor=extractor,
+        rule=rule,
+        summary=summary,
+        progress=progress,
+        link_config=link_config,
     )
 
 
@@ -157,6 +174,14 @@ class CorpusRun:
     extractor: Extractor
     rule: str = "conservative"
     linker: Linker = field(default_factory=lambda: Linker(MemoryFrameIndex()))
+
+    @classmethod
+    def with_link_config(
+        cls, extractor: Extractor, config: LinkConfig, *, rule: str = "conservative"
+    ) -> CorpusRun:
+        """A run whose linker uses ``config``."""
+        return cls(extractor, rule=rule, linker=Linker(MemoryFrameIndex(config), config=config))
+
     duplicates: DuplicateDetector = field(default_factory=DuplicateDetector)
     frames: list[EventFrame] = field(default_factory=list)
     claims: dict[str, list[SourcedClaim]] = field(default_factory=dict)  # by frame id
