@@ -806,3 +806,33 @@ def test_link_settings_read_each_field_as_its_type_and_name_bad_ones():
         link_settings(["threshold=x"])
     with pytest.raises(ValueError, match="is not an integer"):
         link_settings(["absorb_max_reports=1.5"])
+
+
+def test_look_alike_events_are_told_apart_by_names_dates_and_headlines():
+    """Two emergency browser patches years apart, told in the same words: only the names,
+    dates and headlines differ, and those are what the split compares."""
+    shared = tuple(f"word{k}" for k in range(24))
+
+    def story(prefix: str, names: tuple[str, ...], headline: tuple[str, ...]):
+        return [
+            frame(
+                f"{prefix}{i}",
+                "other",
+                places=(),
+                actors=(),
+                terms=(*shared, *(f"e:{n}" for n in names), *(f"t:{w}" for w in headline)),
+            )
+            for i in range(6)
+        ]
+
+    older = story("dec", ("microsoft", "december_2008", "christopher_budd"), ("emergency", "patch"))
+    newer = story("sep", ("microsoft", "september_2013", "dustin_childs"), ("zero_day", "fix"))
+    stream = interleaved(older, newer)
+    linker = Linker()
+    linker.add_all(stream)
+    stats = linker.index.term_stats
+    by_all_terms = two_groups([stats.frame_vector(f) for f in stream], 5)
+    assert by_all_terms is None or by_all_terms[2] >= LinkConfig().split_ratio  # words alone
+    assert len({linker.event_of(f.id) for f in older}) == 1
+    assert len({linker.event_of(f.id) for f in newer}) == 1
+    assert linker.event_of(older[0].id) != linker.event_of(newer[0].id)

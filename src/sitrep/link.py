@@ -246,10 +246,11 @@ class LinkConfig:
     max_countries: int = 4
     """At most this many countries of a frame are used to look up candidates."""
     split_ratio: float = 0.6
-    """An event is split in two when its reports fall into two groups whose mean text
-    similarity across the groups is below this share of their mean similarity within them
-    (0 never splits). Reports join events one at a time, so two look-alike events can merge
-    through their first reports; the split undoes that once each side has enough reports."""
+    """An event is split in two when its reports fall into two groups whose mean similarity
+    across the groups is below this share of their mean similarity within them (0 never
+    splits); similarity here is over names, numbers, dates and headline words. Reports join
+    events one at a time, so two look-alike events can merge through their first reports;
+    the split undoes that once each side has enough reports."""
     split_min_reports: int = 5
     """Each side of a split has at least this many reports (primary frames)."""
     split_max_reports: int = 64
@@ -829,8 +830,7 @@ class Linker:
         ``LinkConfig.split_ratio``); returns the moved frame ids and their new event id."""
         cfg = self.config
         frames = [f for f in self.index.event_frames(event_id) if f.primary]
-        stats = self.index.term_stats
-        groups = two_groups([stats.frame_vector(f) for f in frames], cfg.split_min_reports)
+        groups = two_groups(self._split_vectors(frames), cfg.split_min_reports)
         if groups is None or groups[2] >= cfg.split_ratio:
             return None
         first, second, _ = groups
@@ -842,6 +842,17 @@ class Linker:
         self._reports[new_id] += len(moving)
         self.regrouped.append((event_id, new_id))
         return {f.id for f in moving}, new_id
+
+    def _split_vectors(self, frames: Sequence[EventFrame]) -> list[Vector]:
+        """The frames' prefixed terms (names, numbers, dates, headline words; see
+        ``report_terms``): two look-alike events share the words of their kind ("patch",
+        "flaw"; "arrest", "drunk driving") but not who, when and what the headline says.
+        All terms when a frame has none (frames not built by the sitrep pipeline)."""
+        stats = self.index.term_stats
+        marked = [[t for t in f.terms if _WEIGHTED_COPY.match(t)] for f in frames]
+        if not all(marked):
+            return [stats.frame_vector(f) for f in frames]
+        return [stats.vector(terms) for terms in marked]
 
     def _absorb(
         self,
