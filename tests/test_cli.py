@@ -189,7 +189,10 @@ def test_every_command_and_option_is_documented() -> None:
                     assert opt in readme, f"option {opt} of `sitrep {name}` is not in the README"
 
 
-def test_extract_says_when_a_split_moved_printed_reports(tmp_path: Path, monkeypatch) -> None:
+@pytest.fixture
+def look_alike_files(tmp_path: Path, monkeypatch) -> list[str]:
+    """Twelve report files of two look-alike events, whose frames a stand-in extractor
+    replays (no spaCy)."""
     import sitrep.nlp.pipeline as pipeline
     from test_link import ReplayExtractor, interleaved, look_alike_events, look_alike_reports
 
@@ -197,9 +200,14 @@ def test_extract_says_when_a_split_moved_printed_reports(tmp_path: Path, monkeyp
         (tmp_path / report.source).write_text(report.text, encoding="utf-8")
     frames = interleaved(*look_alike_events())
     monkeypatch.setattr(pipeline, "Extractor", lambda **_: ReplayExtractor(frames))
-    files = sorted(str(p) for p in tmp_path.glob("*.txt"))
+    return sorted(str(p) for p in tmp_path.glob("*.txt"))
+
+
+def test_extract_says_when_a_split_moved_printed_reports(
+    tmp_path: Path, look_alike_files: list[str]
+) -> None:
     events_path = tmp_path / "events.json"
-    result = invoke("extract", *files, "--json", "--events", str(events_path))
+    result = invoke("extract", *look_alike_files, "--json", "--events", str(events_path))
     assert result.exit_code == 0
     assert "regrouped 1 time(s)" in result.stderr
     events = json.loads(events_path.read_text(encoding="utf-8"))["events"]
@@ -207,16 +215,9 @@ def test_extract_says_when_a_split_moved_printed_reports(tmp_path: Path, monkeyp
 
 
 def test_link_settings_reach_the_linker_and_bad_ones_are_one_line_errors(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, look_alike_files: list[str]
 ) -> None:
-    import sitrep.nlp.pipeline as pipeline
-    from test_link import ReplayExtractor, interleaved, look_alike_events, look_alike_reports
-
-    for report in look_alike_reports():
-        (tmp_path / report.source).write_text(report.text, encoding="utf-8")
-    frames = interleaved(*look_alike_events())
-    monkeypatch.setattr(pipeline, "Extractor", lambda **_: ReplayExtractor(frames))
-    files = sorted(str(p) for p in tmp_path.glob("*.txt"))
+    files = look_alike_files
     events_path = tmp_path / "events.json"
     result = invoke("extract", *files, "--events", str(events_path), "--link", "split_ratio=0")
     assert result.exit_code == 0

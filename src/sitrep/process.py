@@ -100,9 +100,10 @@ def ingest_reports(
             summary.duplicates += 1
         store.add_extraction(extraction, original=original, minhash=signature)
         touched = set(linker.add_all(extraction.frames).values())
-        for source, target in linker.take_regrouped():
-            touched |= {source, target}  # a split or an absorbed event moved reports
-        emptied = {e for e in touched if not store.frames_of_event(e)}
+        moves = linker.take_regrouped()  # a split or an absorbed event moved reports
+        for source, target in moves:
+            touched |= {source, target}
+        emptied = {source for source, _ in moves if not store.frames_of_event(source)}
         if emptied:
             store.delete_events(emptied)
         touched -= emptied
