@@ -35,7 +35,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
@@ -346,31 +346,19 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    linker = Linker(config=config)
+    run = LinkRun(Linker(config=config))
     gold: dict[str, str] = {}
     topic: dict[str, str] = {}
-    pred: dict[str, str] = {}
-    primaries: dict[str, str] = {}
     started = time.perf_counter()
-    link_seconds = 0.0
-    no_frame = 0
     kept: list[tuple[Doc, tuple[EventFrame, ...]]] = []  # only with --orders
     for doc, frames in stream:
         if args.orders:
             kept.append((doc, frames))
         gold[doc.name], topic[doc.name] = doc.gold, doc.topic
-        t0 = time.perf_counter()
-        linker.add_all(frames)
-        link_seconds += time.perf_counter() - t0
-        primary = next((f for f in frames if f.primary), frames[0] if frames else None)
-        if primary is None:
-            no_frame += 1
-            pred[doc.name] = f"none:{doc.name}"  # no frame: a singleton
-        else:
-            primaries[doc.name] = primary.id
-    # clusters are the final events (a later split may have moved a document's frame)
-    for name, frame_id in primaries.items():
-        pred[name] = linker.event_of(frame_id) or f"none:{name}"
+        run.add(doc, frames)
+    pred = run.clusters()
+    no_frame = len(pred) - len(run.primaries)
+    link_seconds = run.link_seconds
     total = time.perf_counter() - started
     names = list(gold)
 
@@ -418,6 +406,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+@dataclass
+class LinkRun:
+    """Documents linked one at a time; a document's cluster is the final event of its first
+    primary frame (a later split or absorption may have moved it)."""
+
+    linker: Linker
+    primaries: dict[str, str] = field(default_factory=dict)  # document -> frame id
+    names: list[str] = field(default_factory=list)
+    link_seconds: float = 0.0
+
+    def add(self, doc: Doc, frames: tuple[EventFrame, ...]) -> None:
+        self.names.append(doc.name)
+        started = time.perf_counter()
+        self.linker.add_all(frames)
+        self.link_seconds += time.perf_counter() - started
+        primary = next((f for f in frames if f.primary), frames[0] if frames else None)
+        if primary is not None:
+            self.primaries[doc.name] = primary.id
+
+    def clusters(self) -> dict[str, str]:
+        """Document -> event id; a document without frames is a singleton."""
+        return {
+            name: (self.linker.event_of(self.primaries[name]) if name in self.primaries else None)
+            or f"none:{name}"
+            for name in self.names
+        }
+
+
 def shuffled_f1(
     items: list[tuple[Doc, tuple[EventFrame, ...]]],
     config: LinkConfig,
@@ -428,17 +444,10 @@ def shuffled_f1(
     so the order can change which reports meet first)."""
     order = list(items)
     rng.shuffle(order)
-    linker = Linker(config=config)
-    primaries: dict[str, str] = {}
+    run = LinkRun(Linker(config=config))
     for doc, frames in order:
-        linker.add_all(frames)
-        primary = next((f for f in frames if f.primary), frames[0] if frames else None)
-        if primary is not None:
-            primaries[doc.name] = primary.id
-    pred = {
-        name: (linker.event_of(primaries[name]) if name in primaries else None) or f"none:{name}"
-        for name in gold
-    }
+        run.add(doc, frames)
+    pred = run.clusters()
     return pairwise(pred, gold, list(gold))[2]
 
 
