@@ -26,7 +26,7 @@ from sitrep.models import (
     Report,
 )
 from sitrep.store import MIGRATIONS, Migration, Store, StoreError, StoreQueryError, write
-from sitrep.store.schema import check_migrations
+from sitrep.store.schema import LATEST_VERSION, check_migrations
 
 # --- a small hand-made corpus ----------------------------------------------------------------
 
@@ -985,7 +985,7 @@ def test_v2_database_gains_near_copy_columns(db_path: Path, corpus) -> None:
     with pytest.raises(StoreError, match="open it once for writing"):
         Store.open_readonly(db_path)
     with Store(db_path) as new:
-        assert new.schema_version == 3
+        assert new.schema_version == LATEST_VERSION
         assert new.report(k1.report.id)["original"] is None
         assert list(new.iter_minhashes()) == []
         copy = syndicated(k1, "Via Inland Wire.\n", "wire/inland.txt", "Inland Wire")

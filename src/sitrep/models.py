@@ -200,6 +200,14 @@ class Claim:
     period: DateSpan | None = None  # the period of a statistic, when its dates resolve
     statistic: bool = False  # a figure over a period ("143 attacks in August"), not an event
     negated: bool = False  # "denied that 50 were killed": kept out of figures
+    # How the figure counts: None for a plain figure, "cumulative" for a running total
+    # ("rose to 32", "so far", "in all"), "incremental" for an addition ("12 more",
+    # "another five"), never to be taken as the total.
+    toll: str | None = None
+    # Claims that state parts of one total ("13 civilians and six soldiers") share this key:
+    # the quantity_start of the first part in the sentence.
+    part_of: int | None = None
+    as_of: date | None = None  # the date the sentence gives for a running toll ("by Saturday")
 
     @property
     def id(self) -> str:
@@ -222,6 +230,9 @@ class Claim:
             "sentence": self.sentence,
             "period": self.period.to_dict() if self.period else None,
             "statistic": self.statistic,
+            "toll": self.toll,
+            "part_of": self.part_of,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
         }
 
 

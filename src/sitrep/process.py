@@ -79,9 +79,7 @@ def ingest_reports(
     the linker's settings, its defaults when None)."""
     summary = summary or IngestSummary()
     extractor = extractor or Extractor()
-    config = link_config or LinkConfig()
-    linker = Linker(StoreFrameIndex(store, config=config), config=config)
-    duplicates = stored_duplicates(store)
+    writer = ReportWriter(store, rule=rule, link_config=link_config, summary=summary)
 
     def new_reports() -> Iterator[Report]:
         for report in reports:
@@ -93,14 +91,46 @@ def ingest_reports(
             yield report
 
     for extraction in extractor.extract(new_reports()):
+        writer.write(extraction)
+        if progress:
+            progress("report", 1)
+    return summary
+
+
+class ReportWriter:
+    """The one writer of a store: each extraction is checked for near-copies, stored, linked,
+    and the events it touched are rebuilt. Every ingest path (``ingest_reports``, distributed
+    backfills) writes through it, in arrival order, so the same inputs give the same store."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        rule: str = "conservative",
+        link_config: LinkConfig | None = None,
+        summary: IngestSummary | None = None,
+    ) -> None:
+        self.store = store
+        self.rule = rule
+        self.config = link_config or LinkConfig()
+        self.summary = summary or IngestSummary()
+        self.linker = Linker(StoreFrameIndex(store, config=self.config), config=self.config)
+        self.duplicates = stored_duplicates(store)
+
+    def write(self, extraction: Extraction) -> bool:
+        """Store, link and reconcile one extraction; False when its report was stored."""
+        store, summary = self.store, self.summary
         report = extraction.report
-        original = duplicates.add(report.id, report.body)
-        signature = duplicates.signature_of(report.id)
+        if store.has_report(report.id):
+            summary.unchanged += 1
+            return False
+        original = self.duplicates.add(report.id, report.body)
+        signature = self.duplicates.signature_of(report.id)
         if original is not None:
             summary.duplicates += 1
         store.add_extraction(extraction, original=original, minhash=signature)
-        touched = set(linker.add_all(extraction.frames).values())
-        moves = linker.take_regrouped()  # a split or an absorbed event moved reports
+        touched = set(self.linker.add_all(extraction.frames).values())
+        moves = self.linker.take_regrouped()  # a split or an absorbed event moved reports
         for source, target in moves:
             touched |= {source, target}
         emptied = {source for source, _ in moves if not store.frames_of_event(source)}
@@ -109,14 +139,12 @@ def ingest_reports(
         touched -= emptied
         summary.events -= emptied
         for event_id in touched:
-            store.save_events([rebuild_event(store, event_id, rule=rule)])
+            store.save_events([rebuild_event(store, event_id, rule=self.rule)])
         summary.added += 1
         summary.claims += len(extraction.claims)
         summary.quotes += len(extraction.quotes)
         summary.events |= touched
-        if progress:
-            progress("report", 1)
-    return summary
+        return True
 
 
 def stored_duplicates(store: Store) -> DuplicateDetector:

@@ -274,6 +274,15 @@ ALTER TABLE reports ADD COLUMN minhash BLOB;
 CREATE INDEX reports_by_original ON reports(original_id) WHERE original_id IS NOT NULL;
 """
 
+# Episodes (events grouped into one story) and the toll fields of claims. Filled in by the
+# episodes work; the slot is reserved so that migrations stay numbered 1, 2, 3, ...
+_EPISODES = """
+"""
+
+# Live sources: feed cursors, seen URLs and fetch failures. Filled in by the live-sources work.
+_SOURCES = """
+"""
+
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables", _CORE),
@@ -283,6 +292,8 @@ MIGRATIONS: list[Migration] = [
         _fts("claims", "sentence") + _fts("quotes", "text") + _fts("events", "headline"),
     ),
     Migration(3, "near-copies: original report and MinHash signature", _NEAR_COPIES),
+    Migration(4, "episodes and toll fields of claims", _EPISODES),
+    Migration(5, "live sources: feed state, seen URLs, failures", _SOURCES),
 ]
 
 
