@@ -10,10 +10,12 @@ seconds instead of minutes) — and only linking is timed: extraction is not wha
 ``--cache`` keeps the extracted frames in a pickle to skip extraction next time.
 
 Prints the mean time per added report just before 1k, 5k and 10k reports (the window of
-reports before each mark), pairwise linking precision/recall/F1 against the synthetic truth
-(reports linked through their primary frames), the same for near-duplicate detection
-(``DuplicateDetector`` on the report bodies, against the truth's syndicated copies), and as
-its last line ``growth=<linking time at 10k / linking time at 1k>``. Not a test.
+reports before each mark), for event linking and, beside it, for grouping the events a
+report touched into episodes (``sitrep.link.episodes``), pairwise linking
+precision/recall/F1 against the synthetic truth (reports linked through their primary
+frames), the same for near-duplicate detection (``DuplicateDetector`` on the report bodies,
+against the truth's syndicated copies), and as its last line
+``growth=<linking time at 10k / linking time at 1k>``. Not a test.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitrep.link import DuplicateDetector, LinkConfig, Linker
+from sitrep.link import DuplicateDetector, EpisodeGrouper, EventSketch, LinkConfig, Linker
 from sitrep.models import Actor, DateSpan, EventFrame, Place, Report
 from synth import generate_events_truth, generate_reports, parse_source
 
@@ -94,6 +96,45 @@ def build_frames(args: argparse.Namespace) -> list[tuple[str, tuple[EventFrame, 
     return built
 
 
+def group_report(
+    linker: Linker,
+    grouper: EpisodeGrouper,
+    sketches: dict[str, EventSketch],
+    frames: tuple[EventFrame, ...],
+    linked: dict[str, str],
+) -> None:
+    """Group the events one report touched into episodes, as ``sitrep.process`` does: an
+    event's sketch grows by the report's frames (an event a split or an absorption changed is
+    sketched again from its frames), and only the new frames' words are passed on."""
+    touched: dict[str, list[EventFrame]] = defaultdict(list)
+    for frame in frames:
+        touched[linked[frame.id]].append(frame)
+    for source, target in linker.take_regrouped():
+        for event_id in (source, target):
+            members = linker.index.event_frames(event_id)
+            if not members:
+                grouper.remove(event_id)
+                sketches.pop(event_id, None)
+                touched.pop(event_id, None)
+                continue
+            sketches[event_id] = EventSketch.of_frames(event_id, members)
+            touched.setdefault(event_id, [])
+    for event_id, new in touched.items():
+        update = EventSketch.of_frames(event_id, new)
+        known = sketches.get(event_id)
+        if known is not None:
+            spans = [s for s in (known.span, update.span) if s is not None]
+            update = replace(
+                update,
+                span=(min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None,
+                countries=known.countries | update.countries,
+                admin1s=known.admin1s | update.admin1s,
+                report_ids=known.report_ids | update.report_ids,
+            )
+        sketches[event_id] = replace(update, frame_terms=())
+        grouper.add(update)
+
+
 def window_means(per_report: list[float]) -> dict[int, float]:
     means = {}
     for mark in MARKS:
@@ -151,14 +192,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.threshold is not None:
         config = replace(config, threshold=args.threshold)
     linker = Linker(config=config)
+    grouper = EpisodeGrouper(term_stats=linker.index.term_stats)
+    sketches: dict[str, EventSketch] = {}
     per_report: list[float] = []
+    per_report_episodes: list[float] = []
     event_of_report: dict[str, str] = {}
     primaries: dict[str, str] = {}
     no_frame = 0
     for source, frames in built:
         t0 = time.perf_counter()
-        linker.add_all(frames)
+        linked = linker.add_all(frames)
         per_report.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        group_report(linker, grouper, sketches, frames, linked)
+        per_report_episodes.append(time.perf_counter() - t0)
         primary = next((f for f in frames if f.primary), None)
         if primary is None:
             no_frame += 1
@@ -173,11 +220,14 @@ def main(argv: list[str] | None = None) -> int:
         f"without_frame={no_frame} (timing: linking only, on pre-built frames)"
     )
     means = window_means(per_report)
+    episode_means = window_means(per_report_episodes)
     for mark, mean in means.items():
         print(
             f"mean time per added report at {mark:>6,}: {1000 * mean:.3f} ms "
-            f"(reports {mark - WINDOW + 1}-{mark})"
+            f"(reports {mark - WINDOW + 1}-{mark}); episode grouping "
+            f"{1000 * episode_means[mark]:.3f} ms"
         )
+    print(f"episodes: {len(grouper)} (events grouped into stories)")
 
     dup_means = duplicates(args.n, args.seed)
 

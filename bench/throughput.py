@@ -8,14 +8,28 @@ Both sides get the same report bodies, batch size and process count; both are wa
     python bench/throughput.py                       # examples + synthetic, ~200k words
     python bench/throughput.py --source synth --words 50000 --repeats 3
     python bench/throughput.py --source ../shared/data/gvdb --raw-only
+    python bench/throughput.py --end-to-end                 # whole commands on GVDB
+
+``--end-to-end`` times whole commands, each in a fresh process with its start-up: raw spaCy
+(load the model, ``nlp.pipe`` the texts) with 1 and 2 processes, ``sitrep ingest`` with 1 and
+2 workers, and ``sitrep backfill --scheduler local --workers 2``, on the same articles (the
+GVDB articles in ``../shared`` by default, written to a temporary JSON Lines file). Peak
+memory is the largest sum of resident memory over each command's process tree, sampled; CPU
+seconds are those of the whole tree (less sensitive than wall time to a busy machine).
+The last line is ``ratio=<1-process ingest articles/s ÷ 1-process raw spaCy articles/s>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import json
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -113,6 +127,157 @@ def peak_rss_mb() -> float:
     return max(own, children) * scale
 
 
+GVDB_SPLITS = Path(__file__).resolve().parents[2] / "shared" / "data" / "gvdb" / "splits"
+RAW_SCRIPT = """
+import json, sys, spacy
+model, path, n_process, batch_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+with open(path, encoding="utf-8") as fh:
+    texts = [json.loads(line)["text"] for line in fh if line.strip()]
+nlp = spacy.load(model)
+for _ in nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
+    pass
+"""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One timed command of the end-to-end run."""
+
+    name: str
+    seconds: float
+    articles: int
+    peak_mb: float
+    cpu_seconds: float  # user + system time of the whole process tree
+
+    @property
+    def per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds > 0 else float("inf")
+
+
+def gvdb_jsonl(out: Path, limit: int | None) -> int:
+    """The GVDB articles (dev then test split) as JSON Lines, read as corpus_eval reads them."""
+    from corpus_eval import read_gvdb
+
+    n = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for split in ("dev", "test"):
+            for article in read_gvdb(GVDB_SPLITS / f"{split}.tsv"):
+                if limit is not None and n >= limit:
+                    return n
+                report = article.report
+                record = {"source": report.source, "text": report.text, "title": report.title}
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                n += 1
+    return n
+
+
+def reports_jsonl(source: Path, out: Path, limit: int | None) -> int:
+    """Reports of a file or folder as JSON Lines (their text as read, headers included)."""
+    n = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for report in _read([source]):
+            if limit is not None and n >= limit:
+                break
+            record = {"source": report.source, "text": report.text}
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def run_command(name: str, argv: Sequence[str], articles: int) -> Command:
+    """Run ``argv`` to its end, sampling the resident memory of its process tree."""
+    import psutil  # installed with dask[distributed]
+
+    gc.collect()
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    root = psutil.Process(child.pid)
+    while child.poll() is None:
+        total = 0
+        with contextlib.suppress(psutil.Error):
+            for proc in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):  # a process may end as we look
+                    total += proc.memory_info().rss
+        peak = max(peak, total)
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
+    if child.returncode != 0:
+        message = (child.stderr.read() if child.stderr else b"").decode(errors="replace")
+        raise SystemExit(f"error: {name} failed ({child.returncode}): {message.strip()[-400:]}")
+    return Command(name, seconds, articles, peak / (1024 * 1024), cpu)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished child process (and the processes they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def end_to_end(args: argparse.Namespace) -> int:
+    """Whole commands on the same articles, one after the other; see the module docstring."""
+    with tempfile.TemporaryDirectory(prefix="sitrep-throughput-") as tmp:
+        folder = Path(tmp)
+        data = folder / "articles.jsonl"
+        if args.source == "examples":  # the default: real news, not the synthetic top-up
+            if not GVDB_SPLITS.is_dir():
+                raise SystemExit(f"error: no GVDB corpus at {GVDB_SPLITS}; pass --source PATH")
+            articles, label = gvdb_jsonl(data, args.limit), "GVDB"
+        else:
+            articles, label = reports_jsonl(Path(args.source), data, args.limit), args.source
+        if not articles:
+            raise SystemExit(f"error: no readable reports in {args.source}")
+        print(f"articles: {articles:,} ({label}); batch_size={args.batch_size}")
+        print(f"repeats={args.repeats} (the best of each is kept)")
+        print(f"load average before: {os.getloadavg()[0]:.1f} (the machine's other work)")
+        python, sitrep = sys.executable, str(Path(sys.executable).with_name("sitrep"))
+        raw = [python, "-c", RAW_SCRIPT, RAW_MODEL, str(data)]
+        batch = str(args.batch_size)
+        commands = {
+            "raw spaCy, 1 process": [*raw, "1", batch],
+            "raw spaCy, n_process=2": [*raw, "2", batch],
+            "ingest, 1 process": [sitrep, "ingest", str(data), "-q", "--batch-size", batch],
+            "ingest --workers 2": [sitrep, "ingest", str(data), "-q", "--workers", "2"],
+            "backfill local, 2 workers": [sitrep, "backfill", str(data), "-q", "--workers", "2"],
+        }
+        runs: dict[str, Command] = {}
+        stores = 0
+        for repeat in range(args.repeats):  # alternate the order; keep each command's best
+            order = list(commands) if repeat % 2 == 0 else list(reversed(commands))
+            for name in order:
+                argv = commands[name]
+                if argv[1] in {"ingest", "backfill"}:  # a new store each time
+                    stores += 1
+                    argv = [*argv, "--db", str(folder / f"run-{stores}.db")]
+                run = run_command(name, argv, articles)
+                print(f"  {name}: {run.seconds:.1f} s, {run.cpu_seconds:.1f} cpu s", flush=True)
+                if name not in runs or run.seconds < runs[name].seconds:
+                    runs[name] = run
+        runs = {name: runs[name] for name in commands}
+
+    def versus(name: str, other: str) -> float:
+        return runs[name].per_second / runs[other].per_second
+
+    against = {
+        "ingest, 1 process": "raw spaCy, 1 process",
+        "ingest --workers 2": "raw spaCy, n_process=2",
+        "backfill local, 2 workers": "ingest --workers 2",
+    }
+    print()
+    print(f"{'command':<28}{'wall s':>9}{'cpu s':>9}{'articles/s':>12}{'peak MB':>10}  versus")
+    for name, run in runs.items():
+        note = f"{versus(name, against[name]):.3f} of {against[name]}" if name in against else ""
+        print(
+            f"{name:<28}{run.seconds:>9.1f}{run.cpu_seconds:>9.1f}{run.per_second:>12.2f}"
+            f"{run.peak_mb:>10,.0f}  {note}"
+        )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    print(f"ratio={versus('ingest, 1 process', 'raw spaCy, 1 process'):.3f}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -127,7 +292,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2, help="timed runs of each side")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic reports")
     parser.add_argument("--raw-only", action="store_true", help="time raw spaCy only")
+    parser.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="time whole commands (ingest, backfill, raw spaCy) on GVDB or --source",
+    )
+    parser.add_argument("--limit", type=int, default=None, help="--end-to-end: first N articles")
     args = parser.parse_args(argv)
+    if args.end_to_end:
+        if args.batch_size <= 0 or (args.limit is not None and args.limit <= 0):
+            parser.error("--batch-size and --limit must be positive")
+        return end_to_end(args)
     if args.words <= 0 or args.batch_size <= 0 or args.n_process <= 0 or args.repeats <= 0:
         parser.error("--words, --batch-size, --n-process and --repeats must be positive")
 

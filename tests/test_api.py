@@ -192,6 +192,53 @@ def test_unknown_event_and_report_are_json_404(client: TestClient) -> None:
     assert get_json(client, "/api/no-such-route", 404)["status"] == 404
 
 
+def test_facets_offer_the_stored_values_with_counts(client: TestClient) -> None:
+    facets = get_json(client, "/api/facets")
+    # Most frequent first, ties by value.
+    assert facets["types"] == [
+        ["shelling", 4],
+        ["protest", 3],
+        ["airstrike", 1],
+        ["armed_clash", 1],
+    ]
+    # Fillers are at Port Alder; the clash involves both sides.
+    assert facets["countries"] == [["XSA", 9], ["XNA", 1]]
+    assert dict(facets["actors"]) == {
+        "Ministry of Defence of Northland": 1,
+        "Army of Southland": 1,
+        "Harbor Daily": 1,
+    }
+    assert get_json(client, "/api/facets?limit=1")["types"] == [["shelling", 4]]
+    assert get_json(client, "/api/facets?limit=0", 422)["status"] == 422
+
+
+def test_event_list_filters_are_choices_from_the_data(client: TestClient) -> None:
+    html = client.get("/events?type=airstrike").text
+    selects = dict(re.findall(r'<select name="(\w+)">(.*?)</select>', html, re.S))
+    assert set(selects) == {"country", "actor", "type"}
+    assert 'name="country" value=' not in html and 'name="type" value=' not in html
+    options = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', selects["type"]))
+    assert options[""] == "any type" and options["armed_clash"] == "armed clash (1)"
+    assert re.search(r'<option value="airstrike" selected>', selects["type"])
+    countries = re.findall(r'<option value="([^"]+)"', selects["country"])
+    assert countries == ["XSA", "XNA"]
+    assert '<option value="Army of Southland">' in selects["actor"]
+    # A value typed into the URL that the data lacks is still shown as the applied filter.
+    typed = client.get("/events?type=riot").text
+    assert '<option value="riot" selected>riot</option>' in typed
+    assert 'name="q"' in html  # the one free-text search box stays
+
+
+def test_choices_view_helper() -> None:
+    pairs = [["PAK", 3], ["AFG", 2]]
+    shown = views.choices(pairs, "pak", "country")
+    assert [(c.value, c.selected) for c in shown] == [("PAK", True), ("AFG", False)]
+    assert shown[0].label == "Pakistan (PAK) (3)"
+    assert [c.value for c in views.choices(pairs, "IRN", "country")] == ["IRN", "PAK", "AFG"]
+    assert views.choices(None, None, "type") == []
+    assert views.choices([["armed_clash", 1]], None, "type")[0].label == "armed clash (1)"
+
+
 # ---------------------------------------------------------------- claims, reports, lists
 
 
@@ -271,6 +318,9 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
     assert api_routes == {
         "/api/events",
         "/api/events/{event_id}",
+        "/api/episodes",
+        "/api/episodes/{episode_id}",
+        "/api/facets",
         "/api/claims",
         "/api/reports/{report_id}",
         "/api/actors",
@@ -282,8 +332,21 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
         get = operations["get"]
         assert get["summary"], path
         assert "$ref" in get["responses"]["200"]["content"]["application/json"]["schema"], path
-    params = {p["name"] for p in spec["paths"]["/api/events"]["get"]["parameters"]}
-    assert params == {"date_from", "date_to", "country", "actor", "type", "q", "limit", "offset"}
+    filters = {"date_from", "date_to", "country", "actor", "type", "q", "limit", "offset"}
+    for path in ("/api/events", "/api/episodes"):
+        parameters = spec["paths"][path]["get"]["parameters"]
+        assert {p["name"] for p in parameters} == filters, path
+        assert all(p.get("description") for p in parameters), path
+    for name in ("EpisodeSummary", "EpisodeDetail", "EpisodeFigureOut", "HistoryPoint"):
+        documented = spec["components"]["schemas"][name]["properties"]
+        assert all(
+            field.get("description") or "$ref" in field or field.get("title")
+            for field in documented.values()
+        ), name
+    history = spec["components"]["schemas"]["HistoryPoint"]["properties"]
+    assert {"reported", "toll", "derived_from", "claim_ids"} <= set(history)
+    grade = spec["components"]["schemas"]["EpisodeFigureOut"]["properties"]["grade"]
+    assert all(word in grade["description"] for word in ("admitted", "confirmed", "contested"))
     assert client.get("/docs").status_code == 404  # the Swagger page would load a CDN
 
 
@@ -296,6 +359,7 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
         ("/api/actors", schemas.ActorPage),
         ("/api/places", schemas.PlacePage),
         ("/api/stats", schemas.StatsOut),
+        ("/api/facets", schemas.FacetsOut),
     ],
 )
 def test_responses_match_documented_models(

@@ -159,8 +159,8 @@ def test_quote_speakers(extractor):
         "“Our air defences intercepted most of the missiles.”",
     )
     speakers = [(q.text, q.speaker.name if q.speaker else None) for q in ex.quotes]
-    assert speakers[0] == ("We will not retreat", "Anna Petrenko")
-    assert speakers[1] == ("The shelling never stops", "Anna Petrenko")
+    assert speakers[0] == ("We will not retreat,", "Anna Petrenko")  # its comma is the speaker's
+    assert speakers[1] == ("The shelling never stops,", "Anna Petrenko")
     assert len(speakers) == 3
 
 

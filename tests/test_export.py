@@ -12,12 +12,13 @@ import pytest
 from sitrep.export import (
     ACLED_COLUMNS,
     CLAIM_COLUMNS,
+    EPISODE_COLUMNS,
     FORMATS,
     UCDP_COLUMNS,
     event_from_dict,
     export,
 )
-from sitrep.link import build_event
+from sitrep.link import build_episode, build_event
 from sitrep.models import (
     Actor,
     Claim,
@@ -90,7 +91,63 @@ def world():
 
 
 def test_formats_are_listed():
-    assert FORMATS == ("csv", "jsonl", "parquet", "geojson", "ucdp", "acled")
+    assert FORMATS == (
+        "csv",
+        "jsonl",
+        "parquet",
+        "geojson",
+        "ucdp",
+        "acled",
+        "episodes-csv",
+        "episodes-jsonl",
+        "episodes-parquet",
+    )
+
+
+@pytest.fixture
+def episodes(world):
+    events, _ = world
+    sourced = [
+        make_claim("r1", 23, PAK_ARMY, PAK_TROOPS, 100),
+        make_claim("r2", 58, TALIBAN, PAK_TROOPS, 300),
+    ]
+    story = build_episode("p-0123456789ab", [events[0]], sourced)
+    quiet = build_episode("p-ba9876543210", [events[1]], [])
+    return [story, quiet.to_dict()]  # objects or their dicts
+
+
+def test_episodes_csv_one_row_per_figure(tmp_path, episodes):
+    out = tmp_path / "episodes.csv"
+    assert export("episodes-csv", [], [], out, episodes=episodes) == 2
+    with out.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames or ()) == EPISODE_COLUMNS
+        rows = list(reader)
+    story, quiet = rows
+    assert story["episode_id"] == "p-0123456789ab" and story["measure"] == "killed"
+    assert (story["low"], story["best"], story["high"]) == ("23", "23", "58")
+    assert story["contradiction"] == "True" and story["grade"] == "admitted"
+    assert story["victim_country"] == "PAK" and story["n_events"] == "1"
+    assert "2025-10-11 PAK 23" in story["history"] and "2025-10-11" in story["history"]
+    assert [h["value"] for h in json.loads(story["history_json"])] == [23, 58]
+    assert quiet["episode_id"] == "p-ba9876543210" and quiet["measure"] == ""
+
+
+def test_episodes_jsonl_and_parquet(tmp_path, episodes):
+    jsonl = tmp_path / "episodes.jsonl"
+    assert export("episodes-jsonl", [], [], jsonl, episodes=episodes) == 2
+    first = json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])
+    assert first["best"] == 23 and first["high"] == 58 and first["grade"] == "admitted"
+    parquet = tmp_path / "episodes.parquet"
+    assert export("episodes-parquet", [], [], parquet, episodes=episodes) == 2
+    table = pq.read_table(parquet)
+    assert tuple(table.column_names) == EPISODE_COLUMNS
+    rows = table.to_pylist()
+    assert rows[0]["date_start"] == DAY and rows[0]["contradiction"] is True
+    assert rows[0]["low"] == 23 and rows[1]["low"] is None
+    empty = tmp_path / "none.parquet"
+    assert export("episodes-parquet", [], [], empty) == 0
+    assert pq.read_table(empty).num_rows == 0
 
 
 def test_csv_round_trip(tmp_path, world):

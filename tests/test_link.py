@@ -836,3 +836,33 @@ def test_look_alike_events_are_told_apart_by_names_dates_and_headlines():
     assert len({linker.event_of(f.id) for f in older}) == 1
     assert len({linker.event_of(f.id) for f in newer}) == 1
     assert linker.event_of(older[0].id) != linker.event_of(newer[0].id)
+
+
+def test_an_undated_report_naming_a_day_months_away_stays_out_of_a_dated_event():
+    from sitrep.link import months_fit, yearless_months
+    from sitrep.link.index import YEARLESS_PREFIX
+
+    linker = Linker()
+    dated = linker.add(frame("r1", day=OCT11))
+    december = frame("r2", terms=(*CLASH_TERMS, f"{YEARLESS_PREFIX}12"))
+    assert yearless_months(december) == frozenset({12})
+    assert linker.add(december) != dated
+    october = frame("r3", terms=(*CLASH_TERMS, f"{YEARLESS_PREFIX}10"))
+    assert linker.add(october) == dated
+    assert linker.add(frame("r4")) == dated  # no day named: nothing refutes the link
+    # a month fits a span in any year, and a span at a month's edge within the slack
+    assert months_fit({12}, (date(2026, 1, 1), date(2026, 1, 2)), 2)
+    assert not months_fit({12}, (date(2026, 1, 5), date(2026, 1, 6)), 2)
+    assert months_fit((), (OCT11, OCT11), 0)
+
+
+def test_undated_reports_naming_days_months_apart_do_not_link():
+    from sitrep.link import months_meet
+    from sitrep.link.index import YEARLESS_PREFIX
+
+    linker = Linker()
+    july = linker.add(frame("r1", terms=(*CLASH_TERMS, f"{YEARLESS_PREFIX}07")))
+    december = frame("r2", terms=(*CLASH_TERMS, f"{YEARLESS_PREFIX}12"))
+    assert linker.add(december) != july
+    assert linker.add(frame("r3", terms=(*CLASH_TERMS, f"{YEARLESS_PREFIX}08"))) == july
+    assert months_meet({12}, {1}) and months_meet({7}, ()) and not months_meet({7}, {12, 10})

@@ -3,12 +3,20 @@ near-copies across runs, civil-war sides, and resuming after a crash."""
 
 from __future__ import annotations
 
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from sitrep.ingest import read_text_report
-from sitrep.process import CorpusRun, ingest_paths, ingest_reports
+from sitrep.ingest import read_reports, read_text_report
+from sitrep.models import Report
+from sitrep.process import WRITE_BATCH, CorpusRun, ingest_paths, ingest_reports
 from sitrep.store import Store
 
 CLASH_DAY_ONE = """date 2024-06-02
@@ -117,9 +125,10 @@ def test_crash_mid_run_leaves_whole_reports_and_resumes(tmp_path: Path, extracto
         with pytest.raises(RuntimeError):
             ingest_reports(store, reports, extractor=extractor)
     with Store(db) as store:
-        assert store.stats()["reports"] == 1
+        # the three reports were one batch: the crash took all of it, not half of a report
+        assert store.stats() == dict.fromkeys(store.stats(), 0)
         summary = ingest_reports(store, reports, extractor=extractor)
-        assert (summary.added, summary.unchanged) == (2, 1)
+        assert (summary.added, summary.unchanged) == (3, 0)
         stats = store.stats()
     with Store(db) as fresh_store:
         assert fresh_store.stats() == stats
@@ -149,3 +158,82 @@ def test_worker_processes_give_the_same_extractions(extractor) -> None:
     serial = list(extractor.extract(reports))
     assert [e.report.id for e in parallel] == [r.id for r in reports]
     assert [e.claims for e in parallel] == [e.claims for e in serial]
+
+
+TOWNS = ["Goma", "Bunia", "Beni", "Maiduguri", "Kano", "Gao", "Mopti", "Kherson", "Kharkiv"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def many_reports(n: int) -> list[str]:
+    """``n`` short distinct reports: attacks in several towns on several days."""
+    texts = []
+    for i in range(n):
+        town = TOWNS[i % len(TOWNS)]
+        day = 1 + i % 27
+        texts.append(
+            f"date 2024-04-{day:02d}\noutlet: Wire {i % 4}\n\n{town.upper()} — Gunmen attacked"
+            f" a checkpoint near {town} on {WEEKDAYS[i % 7]}, killing {3 + i % 11} soldiers,"
+            f" officials said. Report {i} of the series.\n"
+        )
+    return texts
+
+
+def stored_rows(db: Path) -> tuple[int, set[str], dict[str, int]]:
+    """Reports, the reports that have an event, and claims per report, read directly."""
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+        linked = {
+            row[0]
+            for row in conn.execute(
+                "SELECT f.report_id FROM frames f JOIN frame_events fe ON fe.frame_id = f.id"
+            )
+        }
+        claims = dict(conn.execute("SELECT report_id, count(*) FROM claims GROUP BY report_id"))
+    return reports, linked, claims
+
+
+@pytest.mark.slow
+def test_killed_ingest_leaves_whole_batches_and_a_rerun_resumes(tmp_path: Path, extractor) -> None:
+    total = 2 * WRITE_BATCH + 6
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w", encoding="utf-8") as fh:
+        for n, text in enumerate(many_reports(total)):
+            fh.write(json.dumps({"source": f"r{n}", "text": text}) + "\n")
+    db = tmp_path / "killed.db"
+    sitrep = Path(sys.executable).with_name("sitrep")
+    run = subprocess.Popen(
+        [str(sitrep), "ingest", str(feed), "--db", str(db), "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stored = 0
+    deadline = time.monotonic() + 300
+    try:
+        while run.poll() is None and time.monotonic() < deadline:
+            try:
+                stored = stored_rows(db)[0] if db.exists() else 0
+            except sqlite3.Error:  # created but not yet migrated
+                stored = 0
+            if stored:
+                run.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.02)
+    finally:
+        run.kill()
+        run.wait()
+    assert run.returncode == -signal.SIGKILL, "the ingest ended before it could be killed"
+
+    reports, linked, claims = stored_rows(db)
+    assert 0 < reports < total and reports % WRITE_BATCH == 0  # whole batches only
+    clean_db = tmp_path / "clean.db"
+    reports_in = [r for r in read_reports([feed]) if isinstance(r, Report)]
+    with Store(clean_db) as clean:
+        ingest_reports(clean, reports_in, extractor=extractor)
+    _, clean_linked, clean_claims = stored_rows(clean_db)
+    with Store(db) as store:
+        kept = {r.id for r in reports_in if store.has_report(r.id)}
+        assert linked == kept  # every stored report is linked to an event
+        assert {k: v for k, v in clean_claims.items() if k in kept} == claims
+        summary = ingest_reports(store, reports_in, extractor=extractor)
+        assert (summary.added, summary.unchanged) == (total - reports, reports)
+    assert stored_rows(db) == (total, clean_linked, clean_claims)

@@ -87,3 +87,31 @@ def test_bounds_follow_qualifier():
     assert bounds(10, "exact") == (10, 10)
     assert bounds(10, "more_than") == (10, None)
     assert bounds(10, "up_to") == (0, 10)
+
+
+def articles(nlp, text):
+    doc = nlp(text)
+    return [
+        (doc[m.anchor].text, m.quantity.value)
+        for m in find_quantities(doc, default_lexicon())
+        if m.article
+    ]
+
+
+def test_article_on_a_person_or_object_counts_one(nlp):
+    assert articles(nlp, "A Somali soldier was killed in the raid.") == [("A", 1)]
+    assert articles(nlp, "Another man died in hospital.") == [("Another", 1)]
+    assert articles(nlp, "They shot down four jets and a drone.") == [("a", 1)]
+
+
+def test_article_on_other_nouns_or_before_a_number_is_no_count(nlp):
+    assert articles(nlp, "The talks would resume in a week, the envoy said.") == []
+    assert articles(nlp, "The ministry issued a statement on the attack.") == []
+    assert articles(nlp, "Another five soldiers were killed.") == []
+    assert articles(nlp, "A further 10 civilians were wounded.") == []
+
+
+def test_object_of_a_verb_is_a_count_even_when_tagged_as_a_date(nlp):
+    found = quantities(nlp, "The strike hit a market, killing 26 and wounding 46, officials said.")
+    assert (46, "exact", 46, 46) in found
+    assert (26, "exact", 26, 26) in found

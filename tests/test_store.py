@@ -532,6 +532,7 @@ def test_events_list_shape_and_order(store: Store) -> None:
         "headline": "Shelling hits Kharkiv market",
         "contradiction": True,
         "killed": {"low": 7, "best": 7, "high": 9},
+        "episode": None,  # saved events not yet grouped into an episode
     }
     fasher = page["items"][1]
     assert fasher["killed"] == {"low": 23, "best": 23, "high": None}

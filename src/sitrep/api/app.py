@@ -45,6 +45,7 @@ log = logging.getLogger("sitrep.api")
 MAX_PAGE = 500
 MAX_MAP_ITEMS = 2000
 MAX_INGEST_BYTES = 20 * 1024 * 1024
+FACET_LIMIT = 200  # choices per filter (types, countries, actors), most frequent first
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": schemas.ErrorOut, "description": "A filter or query is malformed."},
     422: {"model": schemas.ErrorOut, "description": "A parameter fails validation."},
@@ -82,6 +83,23 @@ class EventFilters(Paging):
     actor: str | None = Field(None, max_length=200, description="Actor name.")
     type: str | None = Field(None, max_length=100, description="Event type, e.g. armed_clash.")
     q: str | None = Field(None, max_length=500, description="Text search over events.")
+
+
+class EpisodeFilters(EventFilters):
+    date_from: str | None = Field(None, description="Episodes ending on or after, YYYY-MM-DD.")
+    date_to: str | None = Field(None, description="Episodes starting on or before, YYYY-MM-DD.")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3 code, e.g. THA.")
+    actor: str | None = Field(None, max_length=200, description="Actor name.")
+    type: str | None = Field(
+        None, max_length=100, description="Type of one of its events, e.g. shelling."
+    )
+    q: str | None = Field(None, max_length=500, description="Text search over episodes.")
+
+
+class FacetLimit(_Params):
+    limit: int = Field(
+        FACET_LIMIT, ge=1, le=MAX_PAGE, description="Most frequent values per facet."
+    )
 
 
 class MapFilters(EventFilters):
@@ -255,6 +273,16 @@ def _templates() -> Environment:
         marked_report=views.marked_report,
         timeline_layout=views.timeline_layout,
         map_markers=views.map_markers,
+        toll_chart=views.toll_chart,
+        choices=views.choices,
+        episode_title=views.episode_title,
+        episode_types=views.episode_types,
+        history_links=views.history_links,
+        grade_label=views.grade_label,
+        grade_meaning=views.grade_meaning,
+        short_hedge=views.short_hedge,
+        map_countries=views.map_countries,
+        victim_label=views.victim_label,
     )
     return env
 
@@ -272,8 +300,10 @@ def create_app(
     """The sitrep web app over the store at ``db_path``; read-only unless a token is set.
 
     ``tile_url`` (else ``$SITREP_TILE_URL``) is a Leaflet tile URL template; without one the
-    map draws its markers on a plain background. ``ingest_token`` (else
-    ``$SITREP_INGEST_TOKEN``) enables ``POST /api/ingest`` for bearer-token holders.
+    map draws its markers over the bundled offline base map (country borders and coastlines
+    from Natural Earth), or over a plain graticule when that was not fetched.
+    ``ingest_token`` (else ``$SITREP_INGEST_TOKEN``) enables ``POST /api/ingest`` for
+    bearer-token holders.
     """
     db_path = Path(db_path)
     if not db_path.is_file():
@@ -312,6 +342,7 @@ def create_app(
     )
     app.state.readers = readers
     app.state.leaflet_dir = web.LEAFLET_DIR
+    app.state.basemap = (web.BASEMAP_FILE, web.TOPOJSON_FILE)
     app.state.tile_url = tile_url
     app.add_middleware(SecurityHeadersMiddleware, headers=security_headers(tile_url))
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
@@ -345,28 +376,39 @@ def create_app(
         log.exception("error serving %s", request.url.path)
         return error_response(request, 500, "internal error; see the server log")
 
+    def map_assets() -> dict[str, Any]:
+        """What a page with a map needs: Leaflet present?, tile URL, offline base map."""
+        return {
+            "leaflet": web.leaflet_available(app.state.leaflet_dir),
+            "tile_url": app.state.tile_url,
+            "basemap": None if app.state.tile_url else web.basemap_assets(*app.state.basemap),
+        }
+
     # ------------------------------------------------------------ data functions
 
     def events_data(filters: EventFilters) -> dict[str, Any]:
         query = _event_query(filters)
         return _page(_call(readers.reader(), "events", **query), query)
 
-    def event_data(event_id: str) -> dict[str, Any]:
-        found = _call(readers.reader(), "event", event_id=event_id)
+    def detail_data(kind: str, item_id: str) -> dict[str, Any]:
+        """The store's detail of one ``kind`` ("event", "episode", "report"); 404 if absent."""
+        found = _call(readers.reader(), kind, **{f"{kind}_id": item_id})
         if found is None:
-            raise HTTPException(404, f"no event with id {event_id!r}")
+            raise HTTPException(404, f"no {kind} with id {item_id!r}")
         return found
+
+    def episodes_data(filters: EpisodeFilters) -> dict[str, Any]:
+        query = _event_query(filters)
+        return _page(_call(readers.reader(), "episodes", **query), query)
+
+    def facets_data(limit: int = FACET_LIMIT) -> dict[str, Any]:
+        found = _call(readers.reader(), "facets", limit=limit)
+        return {key: [list(pair) for pair in pairs] for key, pairs in found.items()}
 
     def claims_data(filters: ClaimFilters) -> dict[str, Any]:
         query = filters.model_dump()
         query["country"] = _country(filters.country)
         return _page(_call(readers.reader(), "claims", **query), query)
-
-    def report_data(report_id: str) -> dict[str, Any]:
-        found = _call(readers.reader(), "report", report_id=report_id)
-        if found is None:
-            raise HTTPException(404, f"no report with id {report_id!r}")
-        return found
 
     def names_data(kind: str, search: NameSearch) -> dict[str, Any]:
         query = search.model_dump()
@@ -392,7 +434,37 @@ def create_app(
         summary="One event: figures with their claim groups, claims, quotes, places, sources",
     )
     def api_event(event_id: str) -> Response:
-        return JSONOut(event_data(event_id))
+        return JSONOut(detail_data("event", event_id))
+
+    @app.get(
+        "/api/episodes",
+        response_model=schemas.EpisodePage,
+        responses=ERRORS,
+        tags=["episodes"],
+        summary="List episodes (stories of several events), newest first, with filters",
+    )
+    def api_episodes(filters: Annotated[EpisodeFilters, Query()]) -> Response:
+        return JSONOut(episodes_data(filters))
+
+    @app.get(
+        "/api/episodes/{episode_id}",
+        response_model=schemas.EpisodeDetail,
+        responses=NOT_FOUND,
+        tags=["episodes"],
+        summary="One episode: graded figures with each side's history, events, claims, sources",
+    )
+    def api_episode(episode_id: str) -> Response:
+        return JSONOut(detail_data("episode", episode_id))
+
+    @app.get(
+        "/api/facets",
+        response_model=schemas.FacetsOut,
+        responses=ERRORS,
+        tags=["events"],
+        summary="Filter choices: event types, countries and named actors with event counts",
+    )
+    def api_facets(facet_limit: Annotated[FacetLimit, Query()]) -> Response:
+        return JSONOut(facets_data(facet_limit.limit))
 
     @app.get(
         "/api/claims",
@@ -412,7 +484,7 @@ def create_app(
         summary="A report's full text with the offsets of its claims and quotes",
     )
     def api_report(report_id: str) -> Response:
-        return JSONOut(report_data(report_id))
+        return JSONOut(detail_data("report", report_id))
 
     @app.get(
         "/api/actors",
@@ -454,17 +526,33 @@ def create_app(
 
     @app.get("/events", include_in_schema=False)
     def events_page(request: Request, filters: Annotated[EventFilters, Query()]) -> Response:
-        return render(request, "events.html", events_data(filters), section="events")
+        data = events_data(filters)
+        return render(request, "events.html", data, section="events", facets=facets_data())
 
     @app.get("/events/{event_id}", include_in_schema=False)
     def event_page(request: Request, event_id: str) -> Response:
-        return render(request, "event.html", event_data(event_id), section="events")
+        return render(request, "event.html", detail_data("event", event_id), section="events")
+
+    @app.get("/episodes", include_in_schema=False)
+    def episodes_page(request: Request, filters: Annotated[EpisodeFilters, Query()]) -> Response:
+        data = episodes_data(filters)
+        return render(request, "episodes.html", data, section="episodes", facets=facets_data())
+
+    @app.get("/episodes/{episode_id}", include_in_schema=False)
+    def episode_page(request: Request, episode_id: str) -> Response:
+        return render(
+            request,
+            "episode.html",
+            detail_data("episode", episode_id),
+            section="episodes",
+            **map_assets(),
+        )
 
     @app.get("/reports/{report_id}", include_in_schema=False)
     def report_page(
         request: Request, report_id: str, target: Annotated[ReportTarget, Query()]
     ) -> Response:
-        data = report_data(report_id)
+        data = detail_data("report", report_id)
         return render(request, "report.html", data, target=target, section="events")
 
     @app.get("/claims", include_in_schema=False)
@@ -481,14 +569,7 @@ def create_app(
 
     @app.get("/map", include_in_schema=False)
     def map_page(request: Request, filters: Annotated[MapFilters, Query()]) -> Response:
-        return render(
-            request,
-            "map.html",
-            events_data(filters),
-            section="map",
-            leaflet=web.leaflet_available(app.state.leaflet_dir),
-            tile_url=app.state.tile_url,
-        )
+        return render(request, "map.html", events_data(filters), section="map", **map_assets())
 
     @app.get("/timeline", include_in_schema=False)
     def timeline_page(request: Request, filters: Annotated[MapFilters, Query()]) -> Response:
@@ -501,12 +582,27 @@ def create_app(
     return app
 
 
+MAX_INGEST_URLS = 100
+
+
+class IngestUrls(BaseModel):
+    """Article URLs for the server to fetch (as `sitrep watch` does: robots.txt, rate limit,
+    timeouts, size cap), extract and ingest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    urls: list[str] = Field(min_length=1, max_length=MAX_INGEST_URLS)
+    filter: bool = Field(True, description="Skip pages without violence or conflict vocabulary.")
+
+
 def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> Callable[[], None]:
     """``POST /api/ingest``: only exists when a token is configured; opens the db read-write.
 
+    The body is a report, a list of reports, or ``{"urls": [...]}``: pages fetched with the
+    settings in ``app.state.watch_settings`` (``WatchSettings()`` when unset).
     Returns the function that closes the read-write store at shutdown.
     """
-    adapter = TypeAdapter(schemas.IngestReport | list[schemas.IngestReport])
+    adapter = TypeAdapter(schemas.IngestReport | list[schemas.IngestReport] | IngestUrls)
     writer_lock = threading.Lock()
     opened: dict[str, Any] = {}  # the read-write store and the extractor, made on first use
 
@@ -550,10 +646,32 @@ def _add_ingest_route(app: FastAPI, db_path: Path, token: str, rule: str) -> Cal
             parsed = adapter.validate_json(body)
         except ValidationError as exc:
             raise HTTPException(422, _validation_message(exc.errors())) from None
+        if isinstance(parsed, IngestUrls):
+            return await _ingest_urls(parsed)
         items = parsed if isinstance(parsed, list) else [parsed]
         reports = [_to_report(item) for item in items]
         result = await run_in_threadpool(process, reports)
         out = {"received": len(reports), "report_ids": [r.id for r in reports], "result": result}
+        return JSONOut(json.loads(json.dumps(out, default=_lenient)))
+
+    async def _ingest_urls(body: IngestUrls) -> Response:
+        from sitrep.ingest.relevance import RelevanceFilter
+        from sitrep.watch import HttpClient, WatchSettings, fetch_reports
+
+        def fetch() -> tuple[list[Report], list[str], int]:
+            settings = getattr(app.state, "watch_settings", None) or WatchSettings()
+            relevance = RelevanceFilter(enabled=body.filter)
+            with HttpClient(settings) as client:  # fetched outside the writer lock
+                reports, failures = fetch_reports(body.urls, client, relevance)
+            return reports, failures, relevance.skipped
+
+        reports, failures, skipped = await run_in_threadpool(fetch)
+        result = await run_in_threadpool(process, reports) if reports else None
+        out = {
+            "received": len(body.urls),
+            "report_ids": [r.id for r in reports],
+            "result": {**(result or {}), "skipped": skipped, "failed": failures},
+        }
         return JSONOut(json.loads(json.dumps(out, default=_lenient)))
 
     def close() -> None:

@@ -58,6 +58,7 @@ class EventSummary(_Open):
     headline: str | None = None
     contradiction: bool = Field(False, description="Sides give figures that cannot both hold.")
     killed: KilledRange | None = None
+    episode: str | None = Field(None, description="Id of the episode the event belongs to.")
 
 
 class PageMeta(_Open):
@@ -153,6 +154,7 @@ class EventDetail(_Open):
     figures: list[FigureOut] = Field(default_factory=list)
     claims: list[ClaimOut] = Field(default_factory=list)
     quotes: list[QuoteOut] = Field(default_factory=list)
+    episode: str | None = Field(None, description="Id of the episode the event belongs to.")
 
 
 class ClaimPage(PageMeta):
@@ -233,3 +235,89 @@ class IngestOut(_Open):
     received: int
     report_ids: list[str]
     result: Any = Field(None, description="What the processing step returned.")
+
+
+# ---------------------------------------------------------------- episodes
+
+
+class TollOut(_Open):
+    measure: str = Field(description="killed or wounded.")
+    victim_country: str | None = Field(None, description="The victims' side, ISO 3166-1 alpha-3.")
+    low: int | None = None
+    best: int | None = None
+    high: int | None = Field(None, description="null when unbounded.")
+    grade: str | None = Field(
+        None, description="Evidence grade: admitted, confirmed, contested or single_source."
+    )
+
+
+class EpisodeSummary(_Open):
+    id: str
+    date_start: str | None = Field(None, description="ISO date.")
+    date_end: str | None = None
+    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-3 codes.")
+    places: list[str] = Field(default_factory=list)
+    actors: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=list, description="Types of its events.")
+    lat: float | None = None
+    lon: float | None = None
+    n_events: int = 0
+    n_reports: int = 0
+    n_claims: int = 0
+    headline: str | None = None
+    contradiction: bool = Field(False, description="Sides give figures that cannot both hold.")
+    tolls: list[TollOut] = Field(default_factory=list, description="Killed and wounded.")
+
+
+class EpisodePage(PageMeta):
+    items: list[EpisodeSummary]
+
+
+class HistoryPoint(_Open):
+    reported: str | None = Field(None, description="As-of date of the figure, YYYY-MM-DD.")
+    claimant_country: str | None = None
+    claimant_side: str | None = None
+    value: int | None = None
+    qualifier: str | None = None
+    low: int | None = None
+    high: int | None = None
+    toll: str | None = Field(None, description="cumulative, incremental, or null for plain.")
+    derived_from: list[str] | None = Field(
+        None, description="Claim ids of the stated parts when the figure is their sum."
+    )
+    claimants: list[str] = Field(default_factory=list)
+    reports: int = 0
+    claim_ids: list[str] = Field(default_factory=list)
+
+
+class EpisodeFigureOut(FigureOut):
+    history: list[HistoryPoint] = Field(
+        default_factory=list, description="Each claimant side's figures in the order reported."
+    )
+    grade: str | None = Field(
+        None,
+        description="admitted (the victims' own side states it), confirmed (an independent "
+        "body states it), contested (one side's claim disputed by the other), single_source.",
+    )
+    grade_reason: str | None = Field(None, description="Why the figure has its grade.")
+
+
+class EpisodeDetail(_Open):
+    id: str
+    date_start: str | None = None
+    date_end: str | None = None
+    places: list[PlaceOut | str] = Field(default_factory=list)
+    actors: list[ActorOut | str] = Field(default_factory=list)
+    figures: list[EpisodeFigureOut] = Field(default_factory=list)
+    event_items: list[EventSummary] = Field(
+        default_factory=list, description="The episode's events, as items of /api/events."
+    )
+    sources: list[SourceOut] = Field(default_factory=list)
+    claims: list[ClaimOut] = Field(default_factory=list)
+    quotes: list[QuoteOut] = Field(default_factory=list)
+
+
+class FacetsOut(_Open):
+    types: list[tuple[str, int]] = Field(description="[event type, events] pairs.")
+    countries: list[tuple[str, int]] = Field(description="[ISO 3166-1 alpha-3, events] pairs.")
+    actors: list[tuple[str, int]] = Field(description="[actor name, events] pairs.")

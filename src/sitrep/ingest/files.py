@@ -18,6 +18,7 @@ from sitrep.ingest.errors import IngestError, InputProblem
 from sitrep.ingest.header import read_text_report
 from sitrep.ingest.html_page import read_html_report
 from sitrep.ingest.jsonl import JSONL_SUFFIXES, read_jsonl
+from sitrep.ingest.warc import is_warc_name, read_warc
 from sitrep.models import Report
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -28,8 +29,9 @@ DEFAULT_MAX_BYTES = 5_000_000
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | IngestError]:
     """Each file to read, in order: named files as given, folders walked lazily in sorted order.
 
-    In a folder only report files (``REPORT_SUFFIXES``) are taken; hidden entries (``.name``)
-    and other files are skipped. A missing or unlistable path yields an IngestError.
+    In a folder only report files (``REPORT_SUFFIXES``, and web archives ``.warc``/``.warc.gz``)
+    are taken; hidden entries (``.name``) and other files are skipped. A missing or
+    unlistable path yields an IngestError.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -75,17 +77,23 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | IngestErr
         try:
             if entry.is_dir():
                 yield from _walk(path, seen)
-            elif entry.is_file() and path.suffix.lower() in REPORT_SUFFIXES:
+            elif entry.is_file() and is_report_file(path):
                 yield path
         except OSError:  # vanished or unreadable entry: its reader will say so
-            if path.suffix.lower() in REPORT_SUFFIXES:
+            if is_report_file(path):
                 yield path
+
+
+def is_report_file(path: Path) -> bool:
+    """True for the files a folder contributes: report suffixes and web archives."""
+    return path.suffix.lower() in REPORT_SUFFIXES or is_warc_name(path.name)
 
 
 def count_inputs(paths: Iterable[str | Path]) -> int:
     """How many files (and bad paths) ``read_reports`` will go through: a progress bar total.
 
-    Lists folders but opens no file; a JSON Lines file counts once however many lines it has.
+    Lists folders but opens no file; a JSON Lines file or a web archive counts once however
+    many reports it holds.
     """
     return sum(1 for _ in iter_input_files(paths))
 
@@ -99,11 +107,14 @@ def read_reports(
     ends kept as they are. HTML: see ``read_html_report``. JSON Lines: one report per line.
     A file is JSON Lines when it ends in .jsonl/.ndjson, HTML when it ends in .html/.htm or
     starts with a tag or ``<!doctype``, else plain text; a file named explicitly is read
-    whatever its suffix, while folders contribute only ``REPORT_SUFFIXES`` files.
+    whatever its suffix, while folders contribute only ``REPORT_SUFFIXES`` files. Web archives
+    (``.warc``, ``.warc.gz``): one report per HTML response record, see ``read_warc``.
     """
     for item in iter_input_files(paths):
         if isinstance(item, IngestError):
             yield item
+        elif is_warc_name(item.name):
+            yield from read_warc(item, max_bytes=max_bytes)
         elif item.suffix.lower() in JSONL_SUFFIXES:
             yield from _read_jsonl_file(item, max_bytes)
         else:

@@ -9,13 +9,15 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from sitrep.knowledge import Catalog, CatalogEntry, Lexicon
+from sitrep.knowledge import Catalog, CatalogEntry, Lexicon, Seat, normalize_name
 from sitrep.models import Actor
 
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_GROUP = {"it", "they", "them", "we"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
 _STOP_HEADS = {"report", "statement", "version", "figure", "toll", "count", "tally"}
+# "Iranian-backed", "Saudi-led": the country word names a sponsor, not the actor's own state
+_SPONSOR_WORDS = {"backed", "led", "linked", "allied", "aligned", "supported", "funded", "based"}
 
 
 @dataclass
@@ -26,6 +28,7 @@ class ActorResolver:
     lexicon: Lexicon
     country_of_word: Callable[[str], str | None]
     place_country: Callable[[str], str | None] | None = None
+    seats: dict[str, Seat] = field(default_factory=dict)  # capitals and metonyms
     _cache: dict[tuple[str, date | None], CatalogEntry | None] = field(default_factory=dict)
 
     def entry(self, text: str, day: date | None) -> CatalogEntry | None:
@@ -76,20 +79,51 @@ class ActorResolver:
         matches = self.catalog_matches(doc, tokens[0].i, tokens[-1].i + 1, day, skip)
         head_match = next((m for m in matches if m[0] <= head.i < m[1]), None)
         if head_match is not None:
-            return _from_entry(text, head_match[2])
-        person = _person_entity(tokens, head)
+            entry = head_match[2]
+            outside = [t for t in tokens if not head_match[0] <= t.i < head_match[1]]
+            other = self._country_in(outside, skip)
+            if other is None or other == entry.country or entry.type == "person":
+                return _from_entry(text, entry)
+            # "the Armenian Security Council" is not the UN's: a country outside the alias wins
+            matches = [m for m in matches if m is not head_match]
+        person = _person_entity(tokens, head, self.lexicon)
         country_entry = next((m[2] for m in matches), None)
         country = self._country_in(tokens, skip) or (
             country_entry.country if country_entry else None
         )
+        if country is None and self.place_country is not None:
+            # "Tbilisi's defence minister", "the Mosul health directorate": a known place
+            country = self._place_in(tokens, skip)
         possessive = next((t for t in tokens if t.lower_ in POSSESSIVE_PRONOUNS), None)
+        seat = self.seat(tokens)
+        if seat is not None:
+            return Actor(text=text, name=None, country=seat.country, type=seat.type)
+        bare = " ".join(t.text for t in tokens if t.dep_ != "det")
+        if head.pos_ == "PROPN" and self.country_of_word(bare) is not None:
+            # a country's bare name, whatever the tagger made of it ("Niger accused")
+            return Actor(
+                text=text, name=None, country=self.country_of_word(bare), type="government"
+            )
         if person is not None:
             if country is None and country_entry is None:
-                country = self._country_in(list(person.root.subtree), ())
+                root = person.root  # its own modifiers, not the clauses hanging off it
+                country = self._country_in(list(doc[root.left_edge.i : root.i + 1]), ())
             return Actor(text=text, name=person.text, country=country, type="person")
         if head.lower_ in PRONOUNS_PERSON | PRONOUNS_GROUP:
             return None  # the caller resolves pronouns from the discourse
-        actor_type = self.noun_type(head)
+        body = self.international_body(tokens, head, country, country_entry)
+        if body is not None:
+            return Actor(text=text, name=body, country=None, type="organization")
+        owner_body = self.possessor_body(tokens, head)
+        if owner_body is not None:
+            return Actor(text=text, name=None, country=country, type=owner_body)
+        actor_type = self.phrase_type(tokens, head, country)
+        if (
+            actor_type is None
+            and country is not None
+            and head.lower_ in self.lexicon.own_voice_nouns
+        ):
+            actor_type = "government"  # "Armenian official data", "Thai figures"
         if possessive is not None and owner is not None and country is None:
             return Actor(
                 text=text,
@@ -111,10 +145,127 @@ class ActorResolver:
         if head.ent_type_ in {"GPE"} and country is not None:
             return Actor(text=text, name=None, country=country, type="government")
         if head.ent_type_ in {"ORG", "NORP"} or (head.pos_ == "PROPN" and actor_type is None):
-            return Actor(text=text, name=_entity_text(head), country=country, type="organization")
+            name = _entity_text(head)
+            if actor_type in {None, "organization"} and self.country_of_word(name) is not None:
+                # a country's bare name ("Armenia says", even when tagged ORG): its government
+                return Actor(text=text, name=None, country=country, type="government")
+            return Actor(text=text, name=name, country=country, type=actor_type or "organization")
         if actor_type is None and country is None:
             return None
-        return Actor(text=text, name=None, country=country, type=actor_type)
+        name = None
+        if head.pos_ == "PROPN" and actor_type in {"armed_group", "organization"}:
+            name = " ".join(t.text for t in tokens if t.dep_ != "det")  # "the Arakan Army"
+        return Actor(text=text, name=name, country=country, type=actor_type)
+
+    def international_body(
+        self,
+        tokens: list[Token],
+        head: Token,
+        country: str | None,
+        entry: CatalogEntry | None,
+    ) -> str | None:
+        """The name of the international body a phrase speaks for ("a United Nations
+        spokesperson", "a UN refugee agency", "aid agencies"): a catalog organisation of no
+        country inside it, or a name from the lexicon's list; None when a country is named
+        too, or the head is a force, a group or people ("UN peacekeepers")."""
+        if country is not None or self.noun_type(head) not in {
+            None,
+            "organization",
+            "government",
+            "media",
+        }:
+            return None
+        if entry is not None and entry.country is None and entry.type == "organization":
+            return entry.name
+        words = [t.text for t in tokens if not t.is_punct or t.text == "."]
+        marker = self.lexicon.is_international(words)
+        if marker is None:
+            return None
+        if head.pos_ == "PROPN":
+            return " ".join(t.text for t in tokens if t.dep_ != "det")
+        return marker
+
+    def possessor_body(self, tokens: list[Token], head: Token) -> str | None:
+        """ "the military's media wing", "the army's press office": a part of a state force,
+        a government or an armed group speaks as that body (its type)."""
+        if self.noun_type(head) not in {None, "media", "organization"}:
+            return None
+        for tok in tokens:
+            if tok.dep_ != "poss" or tok.head.i != head.i or tok.lower_ in POSSESSIVE_PRONOUNS:
+                continue
+            if tok.pos_ == "PROPN" or tok.ent_type_:
+                return None  # a named owner is resolved as a name
+            owner = self.noun_type(tok)
+            if owner in {"state_forces", "government", "armed_group"}:
+                return owner
+        return None
+
+    def seat(self, tokens: list[Token]) -> Seat | None:
+        """A capital or a metonym standing alone ("Kyiv", "the Kremlin", "Downing Street")."""
+        words = [t for t in tokens if t.dep_ != "det" and not t.is_punct]
+        if not words or not self.seats or any(t.pos_ not in {"PROPN", "NOUN"} for t in words):
+            return None
+        return self.seats.get(normalize_name(" ".join(t.text for t in words)))
+
+    def phrase_type(self, tokens: list[Token], head: Token, country: str | None) -> str | None:
+        """Actor type of a phrase: its head noun, refined by the words of a name ("Baloch
+        Liberation Army" is an armed group, "Second Army Region" state forces) and by the
+        country that owns an institution ("the Armenian Security Council" is its government)."""
+        lex = self.lexicon
+        words = [t.lower_ for t in tokens if not t.is_punct]
+        phrase = " ".join(words)
+        head_type = self.noun_type(head)
+        named = head.pos_ == "PROPN" or bool(head.ent_type_)
+        markers = lex.armed_group_markers
+        if named and (
+            any(w in markers for w in words) or any(" " in m and m in phrase for m in markers)
+        ):
+            return "armed_group"
+        if head_type in {None, "organization"} and any(
+            t.lower_ in _SPONSOR_WORDS and t.i > 0 and t.doc[t.i - 1].text == "-" for t in tokens
+        ):
+            return "armed_group"  # "an al-Qaeda-linked group"
+        if (
+            head_type == "government"
+            and (head.lower_ in lex.unnamed_sources or head.lower_ in lex.role_titles)
+            and any(
+                t.i < head.i and t.dep_ == "compound" and t.lower_ in lex.local_institutions
+                for t in tokens
+            )
+        ):
+            return "organization"  # "a hospital official": the hospital's, not the state's
+        if head_type in {None, "organization", "government"} and (
+            named or head.lower_ in lex.unnamed_sources or head.lower_ in lex.role_titles
+        ):
+            # "military spokesperson", "army sources", "the Army Region": the force speaks
+            for tok in tokens:
+                if tok.i == head.i or tok.is_punct:
+                    continue
+                if self.noun_type(tok) == "state_forces" and tok.lower_ not in lex.unnamed_sources:
+                    return "state_forces"
+        if (
+            head_type in {None, "organization"}
+            and (head.lower_ in lex.national_bodies or head.lemma_.lower() in lex.national_bodies)
+            and any(
+                t.lower_ in lex.state_modifiers and t.is_lower and t.i < head.i for t in tokens
+            )
+            and not any(w in lex.civil_markers for w in words)
+        ):
+            return "government"  # "the state emergency agency": a state body, country unsaid
+        if (
+            head_type in {None, "organization"}
+            and country is not None
+            and (
+                head.lower_ in lex.national_bodies
+                or head.lemma_.lower() in lex.national_bodies
+                or (named and any(t.dep_ == "poss" or t.ent_type_ == "GPE" for t in tokens))
+            )
+            and not any(w in lex.civil_markers for w in words)
+            and not any(" " in m and m in phrase for m in lex.civil_markers)
+        ):
+            # "the Armenian Security Council", "Pakistan's Inter-Services Public Relations"
+            return "government"
+        return head_type
 
     def noun_type(self, head: Token) -> str | None:
         """Actor type implied by a head noun ("troops" -> state_forces), with two-word heads."""
@@ -126,11 +277,87 @@ class ActorResolver:
             head.lemma_.lower()
         )
 
-    def _country_in(self, tokens: list[Token], skip: Collection[int]) -> str | None:
-        """Country named by a nationality adjective, a country name or its possessive."""
+    def country_in(self, tokens: list[Token]) -> str | None:
+        """Country named in ``tokens``: a nationality, a country, or a known place in it
+        ("the Oddar Meanchey provincial administration", "Islamabad's defence minister")."""
+        found = self._country_in(tokens, ())
+        if found is not None or self.place_country is None:
+            return found
         for tok in tokens:
-            if tok.i in skip or tok.is_punct:
+            if tok.ent_type_ in {"GPE", "LOC"} and tok.ent_iob_ == "B":
+                ent = entity_of(tok)
+                code = self.place_country(ent.text if ent is not None else tok.text)
+                if code:
+                    return code
+        run: list[Token] = []
+        for tok in [*tokens, None]:
+            # an untagged place name ("the Oddar Meanchey provincial administration")
+            if tok is not None and tok.pos_ == "PROPN" and tok.is_title and not tok.ent_type_:
+                run.append(tok)
                 continue
+            if len(run) >= 1:
+                code = self.place_country(" ".join(t.text for t in run))
+                if code:
+                    return code
+            run = []
+        return None
+
+    def _place_in(self, tokens: list[Token], skip: Collection[int]) -> str | None:
+        """The country of a place named inside a phrase (tagged GPE/LOC), if known."""
+        assert self.place_country is not None
+        for tok in tokens:
+            if tok.i in skip:
+                continue
+            if tok.dep_ == "poss" and tok.pos_ == "PROPN":
+                # "Tbilisi's minister", even when the tagger took the city for a person
+                seat = self.seats.get(normalize_name(tok.text))
+                if seat is not None:
+                    return seat.country
+            if (
+                tok.dep_ in {"compound", "nmod", "poss"}
+                and tok.pos_ == "PROPN"
+                and tok.ent_type_ not in {"ORG", "NORP", "PERSON"}
+                and tok.i < tok.head.i
+            ):
+                # "the Sumy governor", "the Mosul health directorate": a place it serves
+                ent = entity_of(tok)
+                code = self.place_country(ent.text if ent is not None else tok.text)
+                if code:
+                    return code
+            if tok.ent_type_ not in {"GPE", "LOC"} or tok.ent_iob_ != "B":
+                continue
+            ent = entity_of(tok)
+            if ent is not None and any(t.i in skip for t in ent):
+                continue
+            code = self.place_country(ent.text if ent is not None else tok.text)
+            if code:
+                return code
+        return None
+
+    def title_of(self, tok: Token) -> str | None:
+        """The role title a word is ("PM" -> "prime minister", "Minister" after "Prime")."""
+        lex = self.lexicon
+        word = tok.lower_.rstrip(".")
+        if tok.i > 0:
+            two = f"{tok.doc[tok.i - 1].lower_} {word}"
+            if two in lex.role_titles or two in lex.title_aliases:
+                return lex.title_aliases.get(two, two)
+        if word in lex.unnamed_sources and not _beside_name(tok):
+            return None  # "a source", "a witness": no one in particular
+        if word in lex.role_titles or word in lex.title_aliases:
+            return lex.title_aliases.get(word, word)
+        return None
+
+    def _country_in(self, tokens: list[Token], skip: Collection[int]) -> str | None:
+        """Country named by a nationality adjective, a country name or its possessive; the
+        longest run of words first ("South African" is ZAF, not "African")."""
+        inside = {t.i for t in tokens if t.i not in skip}
+        for tok in tokens:
+            if tok.i in skip or tok.is_punct or _names_sponsor(tok):
+                continue
+            multi = self._multiword_country(tok, inside)
+            if multi is not None:
+                return multi
             if tok.ent_type_ in {"GPE", "NORP"}:
                 ent = entity_of(tok)
                 if ent is not None and len(ent) > 1:
@@ -144,6 +371,33 @@ class ActorResolver:
         return None
 
 
+    def _multiword_country(self, tok: Token, inside: Collection[int]) -> str | None:
+        """A nationality or country of two or three capitalised words starting at ``tok``
+        ("South African", "Central African Republic"), whatever the tagger made of them."""
+        doc = tok.doc
+        for length in (3, 2):
+            end = tok.i + length
+            if end > len(doc) or any(i not in inside for i in range(tok.i, end)):
+                continue
+            words = doc[tok.i : end]
+            if not all(t.is_alpha and t.is_title for t in words):
+                continue
+            if _names_sponsor(words[-1]):
+                continue
+            code = self.country_of_word(words.text)
+            if code:
+                return code
+        return None
+
+
+def _beside_name(tok: Token) -> bool:
+    """ "Abdul Rahim, a resident": a source noun in apposition to a name is that person's
+    description."""
+    if tok.dep_ == "appos" and tok.head.pos_ == "PROPN":
+        return True
+    return any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in tok.children)
+
+
 def _head_of(tokens: list[Token]) -> Token:
     inside = {t.i for t in tokens}
     for tok in tokens:
@@ -152,8 +406,26 @@ def _head_of(tokens: list[Token]) -> Token:
     return tokens[-1]
 
 
-def _person_entity(tokens: list[Token], head: Token) -> Span | None:
-    """A PERSON entity at or right after the head ("spokesperson Zabihullah Mujahid")."""
+def _names_sponsor(tok: Token) -> bool:
+    """ "Iranian-backed", "US-led": the country word is the sponsor, not the actor."""
+    doc = tok.doc
+    return (
+        tok.i + 2 < len(doc)
+        and doc[tok.i + 1].text == "-"
+        and doc[tok.i + 2].lower_ in _SPONSOR_WORDS
+    )
+
+
+def _person_entity(tokens: list[Token], head: Token, lexicon: Lexicon) -> Span | None:
+    """A PERSON entity at or right after the head ("spokesperson Zabihullah Mujahid"); not
+    a group the tagger took for a name ("Baloch Rebels")."""
+    head_type = lexicon.actor_nouns.get(head.lower_)
+    if (
+        head_type is not None
+        and head_type != "government"
+        and head.lower_ not in lexicon.role_titles
+    ):
+        return None
     for tok in tokens:
         if tok.ent_type_ == "PERSON" and tok.ent_iob_ in {"B", "I"}:
             ent = entity_of(tok)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sitrep.models import DateSpan
 
@@ -86,11 +87,13 @@ class _Rule:
 
     ``bare`` rules (a lone month or year) count as dates in running text only after a word
     such as "in" or "since"; handlers take a year ``hint`` for the first end of a span.
+    ``month`` rules always name a month, so a text that names none is not scanned for them.
     """
 
     regex: re.Pattern[str]
     handler: Handler
     bare: bool = False
+    month: bool = False
 
 
 def _span(start: date, end: date, granularity: str) -> DateSpan:
@@ -428,10 +431,12 @@ _RULES: tuple[_Rule, ...] = (
             rf"(?:,?\s+(?P<y>{_Y4})|\s+(?P<y2>{_Y2}))?"
         ),
         _h_day_month,
+        month=True,
     ),
     _Rule(
         _rx(rf"{_ON}(?:{_WD},?\s+)?(?P<mon>{_MON})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{_Y4}))?"),
         _h_day_month,
+        month=True,
     ),
     _Rule(
         _rx(
@@ -439,6 +444,7 @@ _RULES: tuple[_Rule, ...] = (
             rf"(?:\s+of)?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>{_Y4}))?"
         ),
         _h_day_range,
+        month=True,
     ),
     _Rule(
         _rx(
@@ -446,10 +452,13 @@ _RULES: tuple[_Rule, ...] = (
             rf"(?P<d2>{_DAY})(?:,?\s+(?P<y>{_Y4}))?"
         ),
         _h_day_range,
+        month=True,
     ),
-    _Rule(_rx(rf"{_ON}(?P<mon>{_MON}),?\s+(?P<y>{_Y4})"), _h_month_year),
-    _Rule(_rx(rf"{_ON}(?P<mon>{_MON})"), _h_month, bare=True),
-    _Rule(_rx(rf"\b(?P<rel>last|this\s+past|this|next|past)\s+(?P<mon>{_MON})"), _h_month),
+    _Rule(_rx(rf"{_ON}(?P<mon>{_MON}),?\s+(?P<y>{_Y4})"), _h_month_year, month=True),
+    _Rule(_rx(rf"{_ON}(?P<mon>{_MON})"), _h_month, bare=True, month=True),
+    _Rule(
+        _rx(rf"\b(?P<rel>last|this\s+past|this|next|past)\s+(?P<mon>{_MON})"), _h_month, month=True
+    ),
     _Rule(_rx(rf"{_ON}(?:\bthe\s+year\s+)?(?P<y>{_Y4})"), _h_year, bare=True),
     _Rule(_rx(rf"{_ON}(?:\bthe\s+)?(?P<dec>(?:1[6-9]|20)\d0)'?s\b"), _h_decade),
     _Rule(
@@ -551,19 +560,30 @@ def _acceptable(text: str, match: re.Match[str], rule: _Rule) -> bool:
     return True
 
 
+@lru_cache(maxsize=4)
+def _candidates(text: str) -> tuple[tuple[int, int, re.Match[str]], ...]:
+    """Every acceptable rule match in ``text``, longest first, then in text and rule order.
+    Scanning is most of the cost and does not depend on the publication date, so a text
+    resolved twice (an undated report is, against today too) is scanned once."""
+    found: list[tuple[int, int, int, re.Match[str]]] = []
+    names_month = _MONTH_WORD.search(text) is not None
+    for index, rule in enumerate(_RULES):
+        if rule.month and not names_month:
+            continue
+        for m in rule.regex.finditer(text):
+            if m.end() > m.start() and _acceptable(text, m, rule):
+                found.append((m.start(), m.end(), index, m))
+    found.sort(key=lambda c: (c[0] - c[1], c[0], c[2]))
+    return tuple((start, end, m) for start, end, _, m in found)
+
+
 def find_dates(text: str, published: date | None) -> list[tuple[int, int, DateSpan]]:
     """Date expressions in ``text`` with their resolved spans: (start, end, span).
 
     Longest matches win; results do not overlap and are in text order.
     """
-    candidates: list[tuple[int, int, int, re.Match[str]]] = []
-    for index, rule in enumerate(_RULES):
-        for m in rule.regex.finditer(text):
-            if m.end() > m.start() and _acceptable(text, m, rule):
-                candidates.append((m.start(), m.end(), index, m))
-    candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2]))
     taken: list[tuple[int, int, DateSpan]] = []
-    for start, end, _index, m in candidates:
+    for start, end, m in _candidates(text):
         if any(start < t_end and t_start < end for t_start, t_end, _ in taken):
             continue
         span = _resolve(m.group(), published)

@@ -4,15 +4,19 @@ events it mentions (earlier strikes, a border closure), with period statistics l
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
+from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
+from sitrep.knowledge import merged_data
 from sitrep.link import EventTaxonomy, EventType, default_event_types
+from sitrep.link.index import ANTECEDENT_TERM, YEARLESS_PREFIX
 from sitrep.models import DateSpan
+from sitrep.nlp import dates as date_rules
 
 TERM_POS = {"NOUN", "PROPN", "VERB", "NUM"}
 TERM_ENTS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -22,6 +26,9 @@ HEADLINE_PREFIX = "t:"  # a word of the report's first sentence among its terms
 MONTH_PREFIX = NAME_PREFIX + "@"  # the month of a resolved date: "e:@2013-09"
 MAX_TERMS = 200
 MONTH_TERM_MAX_DAYS = 31  # dates spanning more days (a year, "the past decade") give no month
+# Two stand-in publication dates, different in year, month and day: a date that resolves to
+# the same month and day against both names a calendar day or month, not a relative one.
+STAND_INS = (date(2001, 3, 15), date(2002, 9, 20))
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,87 @@ def _phrase_width(words: Sequence[str], k: int, phrase: tuple[str, ...]) -> int:
     return 0
 
 
+def named_months(text: str) -> list[tuple[int, int, str]]:
+    """(character offset, month, granularity) of each calendar day or month the text names,
+    with or without its year ("on December 7", "an April attack", "July 26, 2025");
+    relative dates ("Monday", "last month") are left out."""
+    found: list[dict[int, tuple[int, DateSpan]]] = []
+    for stand_in in STAND_INS:
+        found.append(
+            {
+                end: (start, span)
+                for start, end, span in date_rules.find_dates(text, stand_in)
+                if span.granularity in ("day", "month")
+            }
+        )
+    out = []
+    for end, (start, span) in found[0].items():
+        other = found[1].get(end)
+        if other is None or other[1].granularity != span.granularity:
+            continue
+        a, b = span.start, other[1].start
+        if (a.month, a.day) == (b.month, b.day):
+            out.append((max(start, other[0]), a.month, span.granularity))
+    return sorted(out)
+
+
+def frame_marks(draft: FrameDraft) -> tuple[str, ...]:
+    """Terms that tell the linker what kind of frame this is: ``ANTECEDENT_TERM`` for an
+    antecedent event (see ``split_antecedents``)."""
+    return (ANTECEDENT_TERM,) if draft.antecedent else ()
+
+
+def yearless_terms(
+    draft: FrameDraft,
+    drafts: Sequence[FrameDraft],
+    yearless: Sequence[tuple[int, int, str]],
+    doc: Doc,
+) -> tuple[str, ...]:
+    """``YEARLESS_PREFIX`` + month terms of a frame of an undated report (``yearless`` from
+    ``named_months``), so the linker can keep "on December 7" out of an event in July.
+    A frame takes the days named in its own sentences; the main frame, and any other frame
+    that names none (the report's story seen from another side), the days named anywhere in
+    the report except inside phrases that name an earlier event ("since the 7 October
+    attack"). An antecedent frame takes only its phrase's days and months ("an April
+    attack")."""
+    others = [
+        (s.start_char, s.end_char)
+        for d in drafts
+        if d.antecedent and d is not draft
+        for s in d.sentences
+    ]
+
+    def months_in(
+        ranges: Sequence[tuple[int, int]], excluded: Sequence[tuple[int, int]]
+    ) -> set[int]:
+        return {
+            month
+            for offset, month, granularity in yearless
+            if (granularity == "day" or draft.antecedent)
+            and any(a <= offset < b for a, b in ranges)
+            and not any(a <= offset < b for a, b in excluded)
+        }
+
+    months = set(draft.months)
+    if not draft.primary:
+        months |= months_in([(s.start_char, s.end_char) for s in draft.sentences], others)
+    if draft.primary or not (months or draft.antecedent):
+        months |= months_in([(0, len(doc.text))], antecedent_ranges(doc) + others)
+    return tuple(f"{YEARLESS_PREFIX}{m:02d}" for m in sorted(months))
+
+
+def antecedent_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of the phrases that name an earlier event ("since the 7 October
+    attack", not "since December 7", which only opens a period)."""
+    out = []
+    for sent in doc.sents:
+        for start, end in antecedent_scopes(sent):
+            words = doc[start:end]
+            if any(t.pos_ in {"NOUN", "VERB"} and t.ent_type_ != "DATE" for t in words):
+                out.append((words.start_char, words.end_char))
+    return out
+
+
 def report_terms(
     doc: Doc,
     sents: Sequence[Span] | None = None,
@@ -163,6 +251,8 @@ class FrameDraft:
     primary: bool
     date: DateSpan | None = None
     sentences: list[Span] = field(default_factory=list)
+    antecedent: bool = False  # an earlier event the report names ("after a mine blast ...")
+    months: frozenset[int] = frozenset()  # months named as a word ("the April attack")
 
     def absorb(self, sent: Span) -> None:
         self.sentences.append(sent)
@@ -188,3 +278,153 @@ def recent_span(published: date | None, days: int = 2) -> DateSpan | None:
     if published is None:
         return None
     return DateSpan(published - timedelta(days=days), published, "day", "publication date")
+
+
+# --- antecedent events ----------------------------------------------------------------------
+#
+# A report of today's fighting names the events that led to it: "the clashes flared up after a
+# landmine explosion injured five soldiers", "the strikes came in response to the April attack
+# in which gunmen killed 26 people". A figure inside such a phrase counts that earlier event,
+# not the report's main one: its claim goes to a frame of its own (``antecedent``), dated by
+# the dates inside the phrase, so the linker can keep it out of the main event and episode
+# when its dates say it is another one (and leave it in the story when nothing says so).
+
+ANTECEDENT_DEPS = {"prep", "mark", "advcl", "acl", "pcomp", "agent"}
+
+
+@dataclass(frozen=True)
+class AntecedentWords:
+    """How a sentence names an earlier event (``[antecedent]`` in ``event_types.toml``)."""
+
+    openers: tuple[tuple[str, ...], ...]  # "after", "in response to" (lowercase words)
+    cause_nouns: frozenset[str]  # "the trigger for the clashes was ..."
+    cause_verbs: frozenset[str]  # "a bomb that ... triggered the fighting"
+
+
+@lru_cache(maxsize=1)
+def antecedent_words() -> AntecedentWords:
+    """The bundled ``[antecedent]`` words with the user's file merged in."""
+    section = merged_data("event_types.toml").get("antecedent", {})
+    return AntecedentWords(
+        openers=tuple(tuple(str(p).lower().split()) for p in section.get("openers", ())),
+        cause_nouns=frozenset(str(w).lower() for w in section.get("cause_nouns", ())),
+        cause_verbs=frozenset(str(w).lower() for w in section.get("cause_verbs", ())),
+    )
+
+
+def antecedent_scopes(sent: Span, words: AntecedentWords | None = None) -> list[tuple[int, int]]:
+    """Token ranges ``[start, end)`` of the phrases of a sentence that name an earlier event:
+    the subtree of an opener ("following an April attack in which gunmen killed 26"), the
+    clause an opening conjunction introduces ("after a mine blast injured five soldiers"),
+    the cause a sentence names ("the trigger for the clashes was a mine explosion that
+    wounded five", "a bomb that wounded four soldiers sparked the fighting", "the fighting
+    was sparked by a raid in which gunmen killed nine"). A phrase that holds the sentence's
+    root is no antecedent."""
+    words = words or antecedent_words()
+    last_words: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in words.openers:
+        last_words.setdefault(phrase[-1], []).append(phrase)
+    doc = sent.doc
+    found: list[tuple[int, int]] = []
+    for tok in sent:
+        found += _cause_scopes(tok, sent, words)
+        phrases = last_words.get(tok.lower_)
+        if not phrases or tok.dep_ not in ANTECEDENT_DEPS:
+            continue
+        if not any(
+            tuple(t.lower_ for t in doc[max(sent.start, tok.i - len(p) + 1) : tok.i + 1]) == p
+            for p in phrases
+        ):
+            continue
+        head = tok.head if tok.dep_ == "mark" else tok
+        found.append((min(head.left_edge.i, tok.i), head.right_edge.i + 1))
+    return [(a, b) for a, b in found if not a <= sent.root.i < b and b - a >= 2]
+
+
+def _cause_scopes(tok: Token, sent: Span, words: AntecedentWords) -> list[tuple[int, int]]:
+    lemma = tok.lemma_.lower()
+    if lemma in words.cause_nouns and tok.dep_ in {"nsubj", "nsubjpass"}:
+        copula = tok.head
+        if copula.lemma_.lower() == "be":
+            # the complement names the cause, and what follows it tells of the cause (the
+            # parser often hangs its relative clause on the copula)
+            complement = [c for c in copula.children if c.i > copula.i and c.dep_ == "attr"]
+            if complement:
+                return [(complement[0].left_edge.i, sent.end)]
+    if lemma in words.cause_verbs and tok.pos_ == "VERB":
+        return [
+            (c.left_edge.i, c.right_edge.i + 1)
+            for c in tok.children
+            if c.dep_ == "agent" or (c.dep_ == "nsubj" and c.i < tok.i)
+        ]
+    return []
+
+
+def antecedent_of(
+    claim_tokens: Sequence[int], scopes: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The narrowest antecedent phrase that holds all of a claim's tokens (its number and
+    the word that says what happened), or None."""
+    inside = [s for s in scopes if all(s[0] <= t < s[1] for t in claim_tokens)]
+    return min(inside, key=lambda s: s[1] - s[0], default=None)
+
+
+def split_antecedents(
+    doc: Doc,
+    drafts: list[FrameDraft],
+    claims: Sequence[Any],
+    claim_frames: dict[int, int | None],
+    taxonomy: Triggers,
+    dated: Mapping[int, DateSpan] | None = None,
+) -> None:
+    """Move each claim that counts an antecedent event (``antecedent_scopes``) out of its
+    frame into a frame of that event: one per phrase, typed by the phrase's own trigger
+    words (else its sentence frame's type), dated by ``dated`` (character offset -> event
+    date) inside the phrase. ``drafts`` and ``claim_frames`` are updated in place."""
+    scopes_of: dict[int, list[tuple[int, int]]] = {}
+    made: dict[tuple[int, int], FrameDraft] = {}
+    for n, claim in enumerate(claims):
+        current = claim_frames.get(n)
+        if current is None:
+            continue
+        sent: Span = claim.sentence
+        if sent.start not in scopes_of:
+            scopes_of[sent.start] = antecedent_scopes(sent)
+        tokens = [claim.mention.anchor] + ([claim.trigger] if claim.trigger is not None else [])
+        scope = antecedent_of(tokens, scopes_of[sent.start])
+        if scope is None:
+            continue
+        draft = made.get(scope)
+        if draft is None:
+            phrase = doc[scope[0] : scope[1]]
+            outside = {t.i for t in sent if not scope[0] <= t.i < scope[1]}
+            found = sentence_event_type(sent, taxonomy, outside)
+            etype, trigger = (found[0], found[1]) if found else (drafts[current].type, "")
+            when: DateSpan | None = None
+            for offset, span in (dated or {}).items():
+                if phrase.start_char <= offset < phrase.end_char:
+                    when = merge_dates(when, span)
+            draft = FrameDraft(
+                len(drafts), etype, trigger, phrase.start_char, phrase.end_char, False, when
+            )
+            draft.antecedent = True
+            draft.months = frozenset(_month_words(phrase))
+            draft.absorb(phrase)
+            drafts.append(draft)
+            made[scope] = draft
+        claim_frames[n] = draft.key
+
+
+def _month_words(span: Span) -> Iterator[int]:
+    """Months named as a modifier of a noun ("the April attack", "a May skirmish"), which
+    date rules that need "in April" do not read."""
+    for tok in span:
+        month = date_rules.MONTHS.get(tok.lower_)
+        if (
+            month is not None
+            and tok.is_title
+            and len(tok) > 3
+            and tok.dep_ in {"compound", "nmod", "amod", "npadvmod"}
+            and tok.head.pos_ in {"NOUN", "PROPN"}
+        ):
+            yield month

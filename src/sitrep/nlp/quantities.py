@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 from sitrep.knowledge import Lexicon
 from sitrep.models import Quantity
 from sitrep.nlp import dates as date_rules
+from sitrep.nlp import geo
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -57,6 +58,7 @@ PEOPLE_AFTER_YEARLIKE = {
 NUMBER_WORDS = {*UNITS, *TENS, *SCALES, "dozen", "a", "an"} | {
     f"{t}-{u}" for t in TENS for u in UNITS if 0 < UNITS[u] < 10
 }
+ARTICLES = {"a", "an", "another"}
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
 
 
@@ -68,6 +70,7 @@ class QuantityMention:
     end: int  # one past the last token
     anchor: int  # the token that attaches to the rest of the sentence
     quantity: Quantity
+    article: bool = False  # "a soldier": one person named by an article, not a number
 
 
 def word_value(word: str) -> int | None:
@@ -169,7 +172,13 @@ def _excluded(doc: Doc, start: int, end: int, value: int) -> bool:
         and nxt.lower_ not in DURATION_UNITS
         and nxt.ent_type_ not in NON_COUNT_ENTITIES
     )
-    if not counts_a_noun and any(t.ent_type_ in NON_COUNT_ENTITIES for t in toks):
+    # "wounding 46" tagged as a date by the NER is still the object of what befell them
+    is_argument = toks.root.dep_ in {"dobj", "nsubjpass"} and toks.root.head.pos_ == "VERB"
+    if (
+        not counts_a_noun
+        and not is_argument
+        and any(t.ent_type_ in NON_COUNT_ENTITIES for t in toks)
+    ):
         return True
     if nxt is not None:
         nlow = nxt.lower_
@@ -220,10 +229,21 @@ def find_quantities(doc: Doc, lexicon: Lexicon) -> list[QuantityMention]:
     vague_firsts = {phrase.split()[0] for phrase in lexicon.vague}
     while i < n:
         low = lowers[i]
-        if low not in NUMBER_WORDS and not low[:1].isdigit() and low not in vague_firsts:
+        if (
+            low not in NUMBER_WORDS
+            and low not in ARTICLES
+            and not low[:1].isdigit()
+            and low not in vague_firsts
+        ):
             i += 1  # the common case: nothing that can start an amount
             continue
         tok = doc[i]
+        if low in ARTICLES and _article_counts_one(tok, lexicon):
+            found.append(
+                QuantityMention(i, i + 1, i, Quantity(1, "exact", 1, 1, tok.text), article=True)
+            )
+            i += 1
+            continue
         if _is_number_token(tok) or (
             low in {"a", "an"} and i + 1 < n and lowers[i + 1] in {"dozen", "hundred"}
         ):
@@ -257,6 +277,25 @@ def find_quantities(doc: Doc, lexicon: Lexicon) -> list[QuantityMention]:
             continue
         i += 1
     return found
+
+
+def _article_counts_one(tok: Token, lexicon: Lexicon) -> bool:
+    """ "a Cambodian soldier", "another man", "a drone": an article on a noun for a person or
+    a military object may count one (the claim rules decide whether something befell it)."""
+    if tok.dep_ != "det" or tok.head.i <= tok.i or tok.head.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    if tok.head.pos_ == "PROPN":
+        # "a Uruguayan was killed": a nationality word alone is a person; other names are not
+        return geo.default_gazetteer().country_of_demonym(tok.head.text) is not None
+    if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in {"dozen", "hundred", "few"}:
+        return False
+    if any(c.dep_ in {"nummod", "quantmod"} for c in tok.head.children):
+        return False  # "another five soldiers", "a further 10 civilians": the number counts
+    noun = tok.head.lower_
+    kind = lexicon.actor_nouns.get(noun)
+    if kind is not None and kind != "organization":
+        return True
+    return noun in lexicon.generic_person_nouns or noun in lexicon.object_nouns
 
 
 def _continues_number(prev: Token, nxt: Token) -> bool:

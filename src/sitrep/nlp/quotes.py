@@ -13,14 +13,23 @@ QUOTE_PATTERNS = (
     re.compile(r"“([^”\n]+?)”"),
     re.compile(r'"([^"\n]+?)"'),
     re.compile(r"«([^»\n]+?)»"),
+    # single curly quotes, told from apostrophes ("Thailand’s") by what stands around them
+    re.compile(r"(?<![\w’])‘([^‘’\n]*?[^\s‘])’(?!\w)"),
+    # straight single quotes in headlines ("Islamabad 'downs five jets'"), never an
+    # apostrophe: the opening one follows no letter, the closing one precedes none
+    re.compile(r"(?<![\w'])'(?=\w)([^'\n]{1,80}?[\w.,!?])'(?![\w'])"),
 )
+# A quote running over paragraphs: the paragraph opens with a mark and never closes it, and
+# the next paragraph opens with a mark again (the newswire convention).
+OPEN_PARAGRAPH = re.compile(r'(?m)^[ \t]*([“"])(?=\S)([^\n”"]+)$(?=\n+[ \t]*[“"])')
 SPEECH_VERBS = {
     "say", "tell", "add", "state", "claim", "announce", "warn", "write", "tweet", "post",
     "insist", "declare", "urge", "call", "echo", "accuse", "describe", "reply", "respond",
     "ask", "stress", "note", "argue", "explain", "remark", "quote", "cite", "brand", "label",
     "term", "dub", "deny", "vow", "pledge", "threaten", "report", "conclude", "observe",
     "affirm", "assert", "maintain", "recall", "acknowledge", "admit", "complain", "caution",
-    "appeal", "demand", "charge",
+    "appeal", "demand", "charge", "emphasize", "emphasise", "condemn", "reiterate", "allege",
+    "concede", "confirm", "contend",
 }  # fmt: skip
 
 
@@ -40,13 +49,22 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             s, e = m.start(1), m.end(1)
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            inner = m.group(1).strip().rstrip(",")
-            if not inner or not any(ch.isalpha() for ch in inner):
+            # the punctuation inside the marks is the speaker's ("non-escalatory,")
+            inner = m.group(1).strip()
+            if not inner.rstrip(",") or not any(ch.isalpha() for ch in inner):
                 continue
             lead = len(m.group(1)) - len(m.group(1).lstrip())
             s += lead
             found.append(QuoteSpan(s, s + len(inner), inner))
             taken.append((m.start(), m.end()))
+    for m in OPEN_PARAGRAPH.finditer(text):
+        s, e = m.start(2), m.end(2)
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        inner = m.group(2).rstrip()
+        if any(ch.isalpha() for ch in inner):
+            found.append(QuoteSpan(s, s + len(inner), inner))
+            taken.append((m.start(1), e))
     return sorted(found, key=lambda q: q.start)
 
 

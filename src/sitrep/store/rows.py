@@ -13,12 +13,15 @@ from sitrep.models import (
     Actor,
     Claim,
     DateSpan,
+    Episode,
+    EpisodeFigure,
     Event,
     EventFrame,
     Figure,
     Place,
     Quantity,
     Quote,
+    SourcedClaim,
     content_id,
 )
 
@@ -157,7 +160,19 @@ def unpack_minhash(blob: object) -> tuple[int, ...]:
 # --- claims and quotes ----------------------------------------------------------------------
 
 
+def sourced_claim_from_row(row: Row) -> SourcedClaim:
+    """A claim row joined with its report's ``source``, ``outlet`` and ``original_id``."""
+    return SourcedClaim(
+        claim=claim_from_row(row),
+        source=row["source"],
+        outlet=row["outlet"],
+        published=parse_day(row["published"]),
+        original=row["original_id"],
+    )
+
+
 def claim_from_row(row: Row) -> Claim:
+    keys = set(row.keys())  # the toll columns exist from schema version 4 on
     return Claim(
         report_id=row["report_id"],
         measure=row["measure"],
@@ -178,6 +193,9 @@ def claim_from_row(row: Row) -> Claim:
         frame=row["frame_key"],
         period=span_from(row, "period"),
         negated=bool(row["negated"]),
+        toll=row["toll"] if "toll" in keys else None,
+        part_of=row["part_of"] if "part_of" in keys else None,
+        as_of=parse_day(row["as_of"]) if "as_of" in keys else None,
     )
 
 
@@ -249,8 +267,9 @@ def frame_from_row(row: Row) -> EventFrame:
 # --- events ---------------------------------------------------------------------------------
 
 
-def event_countries(event: Event) -> list[str]:
-    """Countries an event involves: where it happened first, then its actors' countries."""
+def event_countries(event: Event | Episode) -> list[str]:
+    """Countries an event (or episode) involves: where it happened first, then its actors'
+    countries."""
     found = [p.country for p in event.places if p.country]
     found += [a.country for a in event.actors if a.country]
     return list(dict.fromkeys(found))
@@ -260,7 +279,7 @@ def actor_label(actor: Actor) -> str:
     return actor.name or actor.text
 
 
-def actor_search_text(event: Event) -> str:
+def actor_search_text(event: Event | Episode) -> str:
     """All actor names and mentions of an event, casefolded, for substring filtering."""
     labels = {casefold(label) for a in event.actors for label in (a.name, a.text) if label}
     return "\x1f".join(sorted(labels))
@@ -359,3 +378,60 @@ def fts_fallback(query: str) -> str | None:
         if any(ch.isalnum() for ch in bare):
             phrases.append(f'"{bare}"')
     return " ".join(phrases) or None
+
+
+# --- episodes -------------------------------------------------------------------------------
+
+TOLL_MEASURES = ("killed", "wounded")  # the figures an episode list shows
+
+
+def episode_tolls(figures: Iterable[Figure]) -> list[dict[str, Any]]:
+    """The killed and wounded figures of an episode, for its list item."""
+    return [
+        {
+            "measure": f.measure,
+            "victim_country": f.victim_country,
+            "victim_side": f.victim_side,
+            "low": f.low,
+            "best": f.best,
+            "high": f.high,
+            "grade": getattr(f, "grade", None),
+        }
+        for f in figures
+        if f.measure in TOLL_MEASURES
+    ]
+
+
+def episode_from_row(row: Row) -> Episode:
+    return Episode(
+        id=row["id"],
+        event_ids=tuple(from_json(row["event_ids"]) or ()),
+        date_start=parse_day(row["date_start"]),
+        date_end=parse_day(row["date_end"]),
+        places=tuple(place_from_dict(p) for p in from_json(row["places"]) or ()),
+        actors=tuple(actor_from_dict(a) for a in from_json(row["actors"]) or ()),
+        report_ids=tuple(from_json(row["report_ids"]) or ()),
+        sources=tuple(from_json(row["sources"]) or ()),
+        figures=tuple(EpisodeFigure.from_dict(f) for f in from_json(row["figures"]) or ()),
+    )
+
+
+def episode_summary(row: Row) -> dict[str, Any]:
+    """The list-item shape of an episode (``Store.episodes`` items)."""
+    return {
+        "id": row["id"],
+        "date_start": row["date_start"],
+        "date_end": row["date_end"],
+        "countries": from_json(row["countries"]) or [],
+        "places": [p["name"] for p in from_json(row["places"]) or ()],
+        "actors": [actor_label(actor_from_dict(a)) for a in from_json(row["actors"]) or ()],
+        "types": from_json(row["types"]) or [],
+        "lat": row["lat"],
+        "lon": row["lon"],
+        "n_events": row["n_events"],
+        "n_reports": row["n_reports"],
+        "n_claims": row["n_claims"],
+        "headline": row["headline"],
+        "contradiction": bool(row["contradiction"]),
+        "tolls": from_json(row["tolls"]) or [],
+    }

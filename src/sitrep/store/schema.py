@@ -274,13 +274,105 @@ ALTER TABLE reports ADD COLUMN minhash BLOB;
 CREATE INDEX reports_by_original ON reports(original_id) WHERE original_id IS NOT NULL;
 """
 
-# Episodes (events grouped into one story) and the toll fields of claims. Filled in by the
-# episodes work; the slot is reserved so that migrations stay numbered 1, 2, 3, ...
+# Episodes (events grouped into one story, see sitrep.link.episodes) and the toll fields of
+# claims (sitrep.models.Claim: toll, part_of, as_of).
 _EPISODES = """
+ALTER TABLE claims ADD COLUMN toll TEXT;          -- cumulative | incremental | NULL
+ALTER TABLE claims ADD COLUMN part_of INTEGER;    -- shared by the parts of one total
+ALTER TABLE claims ADD COLUMN as_of TEXT;         -- the date a running toll is given for
+
+CREATE TABLE episodes (
+    seq INTEGER PRIMARY KEY,    -- creation order: when two episodes merge the older id stays
+    id TEXT NOT NULL UNIQUE,
+    date_start TEXT,
+    date_end TEXT,
+    countries TEXT NOT NULL,    -- JSON list of ISO3, also in episode_countries
+    types TEXT NOT NULL,        -- JSON list of its events' types, also in episode_types
+    places TEXT NOT NULL,       -- JSON list of Place dicts
+    actors TEXT NOT NULL,       -- JSON list of Actor dicts
+    actor_search TEXT NOT NULL, -- casefolded names and mentions, for substring filters
+    figures TEXT NOT NULL,      -- JSON list of EpisodeFigure dicts (with history and grade)
+    tolls TEXT NOT NULL,        -- JSON list of {measure, victim_country, low, best, high, grade}
+    event_ids TEXT NOT NULL,
+    report_ids TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    n_events INTEGER NOT NULL,
+    n_reports INTEGER NOT NULL,
+    n_claims INTEGER NOT NULL,
+    headline TEXT,
+    lat REAL,
+    lon REAL,
+    contradiction INTEGER NOT NULL,
+    digest TEXT NOT NULL,       -- hash of the saved content: re-saving it is a no-op
+    saved_at TEXT NOT NULL
+);
+CREATE INDEX episodes_by_date ON episodes(date_start DESC, id);
+
+-- Which episode each event belongs to (one row per event; the episode may not be saved yet).
+CREATE TABLE episode_events (
+    event_id TEXT PRIMARY KEY,
+    episode_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    assigned_at TEXT NOT NULL
+);
+CREATE INDEX episode_events_by_episode ON episode_events(episode_id, position);
+
+CREATE TABLE episode_countries (
+    episode_id TEXT NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    country TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (episode_id, country)
+);
+CREATE INDEX episode_countries_by_country ON episode_countries(country, episode_id);
+
+CREATE TABLE episode_types (
+    episode_id TEXT NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    PRIMARY KEY (episode_id, type)
+);
+CREATE INDEX episode_types_by_type ON episode_types(type, episode_id);
 """
 
-# Live sources: feed cursors, seen URLs and fetch failures. Filled in by the live-sources work.
+# Live sources (`sitrep watch`): each feed's cursor (validators for conditional requests), each
+# article URL met (canonical form) with what became of it, and the fetched reports waiting for
+# extraction, so a killed run resumes without fetching or storing anything twice.
 _SOURCES = """
+CREATE TABLE source_feeds (
+    url TEXT PRIMARY KEY,
+    kind TEXT,                  -- rss, atom, sitemap, sitemapindex
+    outlet TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    entries INTEGER NOT NULL DEFAULT 0,
+    checked_at TEXT,
+    changed_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    reason TEXT                 -- the last fetch's failure, NULL after a good fetch
+);
+
+CREATE TABLE source_urls (
+    url TEXT PRIMARY KEY,       -- canonical URL
+    feed_url TEXT,
+    status TEXT NOT NULL,       -- queued, stored, unchanged, skipped, failed
+    stamp TEXT,                 -- what the feed said of the item (changes when it is updated)
+    report_id TEXT,             -- content hash of the text extracted from the page
+    etag TEXT,
+    last_modified TEXT,
+    kind TEXT,                  -- failure kind: timeout, http 500, robots.txt, ...
+    reason TEXT,                -- one-line failure reason
+    attempts INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX source_urls_by_status ON source_urls(status);
+CREATE INDEX source_urls_by_report ON source_urls(report_id) WHERE report_id IS NOT NULL;
+
+CREATE TABLE source_queue (
+    seq INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE REFERENCES source_urls(url),
+    report TEXT NOT NULL,       -- the fetched Report as JSON, waiting for extraction
+    added_at TEXT NOT NULL
+);
 """
 
 

@@ -19,10 +19,14 @@ from typing import Any, TypedDict
 
 from sitrep.models import Event, EventFrame, Extraction, SourcedClaim
 from sitrep.store import rows, write
+from sitrep.store.episodes import EpisodesMixin
 from sitrep.store.errors import StoreError, StoreQueryError
+from sitrep.store.facets import DEFAULT_FACET_LIMIT, FacetCache, Facets
 from sitrep.store.schema import APPLICATION_ID, MIGRATIONS, Migration, migrate, now, user_version
+from sitrep.store.sources import SourcesMixin
 
 BUSY_TIMEOUT_MS = 5000
+FRAME_CACHE = 10_000  # parsed frames a Store keeps (a few KB each)
 
 
 class Page(TypedDict):
@@ -35,7 +39,7 @@ class Page(TypedDict):
 PathLike = str | os.PathLike[str]
 
 
-class Store:
+class Store(SourcesMixin, EpisodesMixin):
     """Open (creating and migrating if needed) a sitrep database. Usable as a context manager."""
 
     def __init__(self, path: PathLike, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
@@ -54,6 +58,8 @@ class Store:
         self.path = os.fspath(path)
         self.readonly = readonly
         self._lock = threading.RLock()
+        self._batched = False  # inside batch(): writes join its transaction
+        self._frames: dict[str, EventFrame] = {}  # parsed frame rows, see _frame
         latest = migrations[-1].version if migrations else 0
         conn = _connect(self.path, readonly)
         try:
@@ -105,6 +111,12 @@ class Store:
         self._require_writable(what)
         with self._lock:
             conn = self._conn
+            if self._batched:
+                try:
+                    yield conn  # batch() commits, or rolls back everything on an error
+                except sqlite3.Error as exc:
+                    raise StoreError(f"{what}: {exc}") from exc
+                return
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 yield conn
@@ -115,6 +127,24 @@ class Store:
                 if isinstance(exc, sqlite3.Error):
                     raise StoreError(f"{what}: {exc}") from exc
                 raise
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make every write inside one transaction: all are stored or, on an error or a crash,
+        none (batching reports keeps a store of whole reports, at fewer commits)."""
+        with self._lock:
+            if self._batched:
+                yield
+                return
+            with self._transaction("cannot write a batch"):
+                self._batched = True
+                try:
+                    yield
+                except BaseException:
+                    self._frames.clear()  # frames read inside the batch are rolled back
+                    raise
+                finally:
+                    self._batched = False
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -247,7 +277,7 @@ class Store:
                 " WHERE f.id IN (SELECT value FROM json_each(?))",
                 (rows.to_json(chosen),),
             )
-            by_id = {row["id"]: (rows.frame_from_row(row), row["event_id"]) for row in found}
+            by_id = {row["id"]: (self._frame(row), row["event_id"]) for row in found}
         return [by_id[frame_id] for frame_id in chosen if frame_id in by_id]
 
     def frames_of_event(self, event_id: str) -> list[EventFrame]:
@@ -257,7 +287,17 @@ class Store:
                 " WHERE fe.event_id = ? ORDER BY f.seq",
                 (event_id,),
             )
-            return [rows.frame_from_row(row) for row in found]
+            return [self._frame(row) for row in found]
+
+    def _frame(self, row: sqlite3.Row) -> EventFrame:
+        """The frame of a row. A stored frame never changes, so each is parsed once (linking
+        reads the same candidates again and again); at most FRAME_CACHE are kept."""
+        frame = self._frames.get(row["id"])
+        if frame is None:
+            if len(self._frames) >= FRAME_CACHE:
+                self._frames.clear()
+            frame = self._frames[row["id"]] = rows.frame_from_row(row)
+        return frame
 
     def event_of_frame(self, frame_id: str) -> str | None:
         """The event a frame is linked to (``None``: not linked)."""
@@ -270,16 +310,7 @@ class Store:
     def event_claims(self, event_id: str) -> list[SourcedClaim]:
         with self._reading() as conn:
             found = conn.execute(_EVENT_CLAIMS_SQL, (event_id,))
-            return [
-                SourcedClaim(
-                    claim=rows.claim_from_row(row),
-                    source=row["source"],
-                    outlet=row["outlet"],
-                    published=rows.parse_day(row["published"]),
-                    original=row["original_id"],
-                )
-                for row in found
-            ]
+            return [rows.sourced_claim_from_row(row) for row in found]
 
     def iter_minhashes(self) -> Iterator[tuple[str, str | None, tuple[int, ...]]]:
         """(report id, original id, MinHash signature) of each report stored with a signature,
@@ -313,43 +344,27 @@ class Store:
     ) -> Page:
         """Events overlapping the date window, newest first (undated last), then by id."""
         _check_page(limit, offset)
-        where: list[str] = []
-        params: list[Any] = []
-        start, end = _day(date_from, "date_from"), _day(date_to, "date_to")
-        if start:
-            where.append("coalesce(e.date_end, e.date_start) >= ?")
-            params.append(start)
-        if end:
-            where.append("e.date_start <= ?")
-            params.append(end)
-        if country:
-            where.append("e.id IN (SELECT event_id FROM event_countries WHERE country = ?)")
-            params.append(country.strip().upper())
-        if actor and actor.strip():
-            where.append("instr(e.actor_search, ?) > 0")
-            params.append(rows.casefold(actor.strip()))
+        where, params = _listing_filters(
+            "e", "event", date_from=date_from, date_to=date_to, country=country, actor=actor
+        )
         if type:
             where.append("e.type = ?")
             params.append(type)
-        with self._reading() as conn:
-            match = self._match_expression(conn, q, ("claims_fts", "events_fts"))
-            if match:
-                where.append(
-                    "(e.id IN (SELECT er.event_id FROM event_reports er WHERE er.report_id IN"
-                    " (SELECT c.report_id FROM claims c WHERE c.seq IN"
-                    " (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)))"
-                    " OR e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?))"
-                )
-                params += [match, match]
-            clause = f" WHERE {' AND '.join(where)}" if where else ""
-            total = conn.execute(f"SELECT count(*) FROM events e{clause}", params).fetchone()[0]
-            found = conn.execute(
-                f"SELECT e.* FROM events e{clause} ORDER BY e.date_start DESC, e.id"
-                " LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            )
-            items = [rows.event_summary(row) for row in found]
-        return Page(items=items, total=total, limit=limit, offset=offset)
+        return self._search_page(
+            q=q,
+            table="events e",
+            fts=("claims_fts", "events_fts"),
+            matching=f"(e.id IN ({EVENTS_OF_MATCHING_CLAIMS})"
+            " OR e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?))",
+            where=where,
+            params=params,
+            select="SELECT e.*, ee.episode_id AS episode FROM events e"
+            " LEFT JOIN episode_events ee ON ee.event_id = e.id",
+            order="e.date_start DESC, e.id",
+            limit=limit,
+            offset=offset,
+            item=lambda row: {**rows.event_summary(row), "episode": row["episode"]},
+        )
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         """``Event.to_dict()`` with its summary fields, sources, claims and quotes."""
@@ -363,6 +378,10 @@ class Store:
                 d[key] = summary[key]
             d["contradiction"] = summary["contradiction"]
             d["killed"] = summary["killed"]
+            episode = conn.execute(
+                "SELECT episode_id FROM episode_events WHERE event_id = ?", (event_id,)
+            ).fetchone()
+            d["episode"] = episode[0] if episode else None
             d["sources"] = [
                 dict(source)
                 for source in conn.execute(
@@ -477,7 +496,7 @@ class Store:
         *,
         q: str | None,
         table: str,
-        fts: str,
+        fts: str | Sequence[str],
         where: list[str],
         params: list[Any],
         select: str,
@@ -485,15 +504,22 @@ class Store:
         limit: int,
         offset: int,
         item: Callable[[sqlite3.Row], dict[str, Any]],
+        matching: str | None = None,
     ) -> Page:
         """One page of ``table`` rows under ``where`` and an optional FTS5 query ``q`` over
-        ``fts`` (whose rowid is the table's ``seq``), with the total count."""
+        ``fts`` (one table or several), with the total count. A row matches ``q`` when it meets
+        ``matching`` (each ``?`` stands for the query); by default when its ``seq`` is a rowid
+        of the first table."""
         alias = table.split()[-1]
+        tables = (fts,) if isinstance(fts, str) else tuple(fts)
+        if matching is None:
+            first = tables[0]
+            matching = f"{alias}.seq IN (SELECT rowid FROM {first} WHERE {first} MATCH ?)"
         with self._reading() as conn:
-            match = self._match_expression(conn, q, (fts,))
+            match = self._match_expression(conn, q, tables)
             if match:
-                where = [*where, f"{alias}.seq IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"]
-                params = [*params, match]
+                where = [*where, matching]
+                params = [*params, *[match] * matching.count("?")]
             clause = f" WHERE {' AND '.join(where)}" if where else ""
             total = conn.execute(f"SELECT count(*) FROM {table}{clause}", params).fetchone()[0]
             found = conn.execute(
@@ -605,6 +631,13 @@ class Store:
             items = [dict(row) for row in found]
         return Page(items=items, total=total, limit=limit, offset=offset)
 
+    def facets(self, *, limit: int = DEFAULT_FACET_LIMIT) -> Facets:
+        """Choices for list filters: event types, countries and named actors, with counts
+        (counted again only when the database has changed since the last call)."""
+        cache = self.__dict__.setdefault("_facet_cache", FacetCache())
+        with self._reading() as conn:
+            return cache.facets(conn, limit=limit)
+
     def stats(self) -> dict[str, int]:
         with self._reading() as conn:
             return {
@@ -662,6 +695,13 @@ class Store:
 
 
 # --- SQL shared by several methods ----------------------------------------------------------
+
+# The events with a claim matching a full-text query (``?``), by way of their reports.
+EVENTS_OF_MATCHING_CLAIMS = (
+    "SELECT er.event_id FROM event_reports er WHERE er.report_id IN"
+    " (SELECT c.report_id FROM claims c WHERE c.seq IN"
+    " (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?))"
+)
 
 _CLAIM_SELECT = (
     "SELECT c.*, r.source, r.outlet, fe.event_id AS event FROM claims c"
@@ -752,6 +792,36 @@ def _day(value: date | str | None, name: str) -> str | None:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
         raise StoreQueryError(f"{name} must be a date like 2025-03-04, not {value!r}") from None
+
+
+def _listing_filters(
+    alias: str,
+    kind: str,
+    *,
+    date_from: date | str | None,
+    date_to: date | str | None,
+    country: str | None,
+    actor: str | None,
+) -> tuple[list[str], list[Any]]:
+    """The conditions (and their parameters) that the event and episode lists share, over
+    the table ``alias`` of ``kind`` "event" or "episode": overlapping the date window, in
+    the country (its ``{kind}_countries`` table), naming the actor."""
+    where: list[str] = []
+    params: list[Any] = []
+    start, end = _day(date_from, "date_from"), _day(date_to, "date_to")
+    if start:
+        where.append(f"coalesce({alias}.date_end, {alias}.date_start) >= ?")
+        params.append(start)
+    if end:
+        where.append(f"{alias}.date_start <= ?")
+        params.append(end)
+    if country:
+        where.append(f"{alias}.id IN (SELECT {kind}_id FROM {kind}_countries WHERE country = ?)")
+        params.append(country.strip().upper())
+    if actor and actor.strip():
+        where.append(f"instr({alias}.actor_search, ?) > 0")
+        params.append(rows.casefold(actor.strip()))
+    return where, params
 
 
 def _check_page(limit: int, offset: int) -> None:

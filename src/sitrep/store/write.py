@@ -9,7 +9,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from sitrep.models import Event, Extraction, Place, Report
+from sitrep.models import Episode, Event, Extraction, Place, Report
 from sitrep.store import rows
 from sitrep.store.errors import StoreError
 
@@ -39,10 +39,18 @@ _CLAIM_COLUMNS = _columns(
     extractor_version added_at
     """
 )
+_TOLL_COLUMNS = _columns("toll part_of as_of")
 _QUOTE_COLUMNS = _columns(
     """
     id report_id text start end speaker_text speaker_name speaker_country speaker_type
     extractor_version added_at
+    """
+)
+_EPISODE_COLUMNS = _columns(
+    """
+    id date_start date_end countries types places actors actor_search figures tolls event_ids
+    report_ids sources n_events n_reports n_claims headline lat lon contradiction digest
+    saved_at
     """
 )
 _EVENT_COLUMNS = _columns(
@@ -59,6 +67,22 @@ def _insert_sql(table: str, columns: Sequence[str], *, or_ignore: bool = True) -
     marks = ", ".join("?" for _ in columns)
     verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
     return f"{verb} INTO {table} ({names}) VALUES ({marks})"
+
+
+def _upsert_sql(table: str, columns: Sequence[str]) -> str:
+    """Insert a row of ``table`` keyed by ``id``, or update every other column of it."""
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != "id")
+    return (
+        f"{_insert_sql(table, columns, or_ignore=False)} ON CONFLICT (id) DO UPDATE SET {updates}"
+    )
+
+
+def _new_digest(conn: sqlite3.Connection, table: str, item_id: str, content: object) -> str | None:
+    """The digest of ``content`` (a JSON-ready dict) to save in the row ``item_id`` of
+    ``table``; None when the row already holds it (re-saving it is a no-op)."""
+    digest = hashlib.sha1(rows.to_json(content).encode("utf-8")).hexdigest()
+    saved = conn.execute(f"SELECT digest FROM {table} WHERE id = ?", (item_id,)).fetchone()
+    return None if saved and saved["digest"] == digest else digest
 
 
 def check_belongs(extraction: Extraction) -> None:
@@ -181,7 +205,15 @@ def insert_claims(conn: sqlite3.Connection, extraction: Extraction, stamp: str) 
                 stamp,
             )
         )
-    conn.executemany(_insert_sql("claims", _CLAIM_COLUMNS), values)
+    columns = _CLAIM_COLUMNS
+    if any(c.toll is not None or c.part_of is not None or c.as_of for c in extraction.claims):
+        # Named only when set, so a store held at an older schema still takes plain claims.
+        columns += _TOLL_COLUMNS
+        values = [
+            (*row, c.toll, c.part_of, rows.iso(c.as_of))
+            for row, c in zip(values, extraction.claims, strict=True)
+        ]
+    conn.executemany(_insert_sql("claims", columns), values)
 
 
 def insert_quotes(conn: sqlite3.Connection, extraction: Extraction, stamp: str) -> None:
@@ -276,10 +308,8 @@ def save_event(conn: sqlite3.Connection, event: Event, stamp: str) -> None:
         raise StoreError(f"event {event.id} cites report {missing[0]}, which is not stored")
     assign(conn, [(frame_id, event.id) for frame_id in event.frame_ids], stamp)
 
-    content = rows.to_json(event.to_dict())
-    digest = hashlib.sha1(content.encode("utf-8")).hexdigest()
-    saved = conn.execute("SELECT digest FROM events WHERE id = ?", (event.id,)).fetchone()
-    if saved and saved["digest"] == digest:
+    digest = _new_digest(conn, "events", event.id, event.to_dict())
+    if digest is None:
         return
 
     frames_json = rows.to_json(list(event.frame_ids))
@@ -316,12 +346,7 @@ def save_event(conn: sqlite3.Connection, event: Event, stamp: str) -> None:
         digest,
         stamp,
     )
-    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in _EVENT_COLUMNS if c != "id")
-    conn.execute(
-        f"{_insert_sql('events', _EVENT_COLUMNS, or_ignore=False)}"
-        f" ON CONFLICT (id) DO UPDATE SET {updates}",
-        values,
-    )
+    conn.execute(_upsert_sql("events", _EVENT_COLUMNS), values)
     for table in ("event_countries", "event_reports", "event_places"):
         conn.execute(f"DELETE FROM {table} WHERE event_id = ?", (event.id,))
     conn.executemany(
@@ -359,3 +384,76 @@ def _headline(conn: sqlite3.Connection, frames_json: str, reports_json: str) -> 
         (reports_json,),
     ).fetchone()
     return rows.headline_text(title["title"]) if title else None
+
+
+def assign_episode(
+    conn: sqlite3.Connection, episode_id: str, event_ids: Sequence[str], stamp: str
+) -> None:
+    """Record that ``event_ids`` (in this order) make up the episode."""
+    conn.executemany(
+        "INSERT INTO episode_events (event_id, episode_id, position, assigned_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET"
+        " episode_id = excluded.episode_id, position = excluded.position,"
+        " assigned_at = excluded.assigned_at"
+        " WHERE episode_id != excluded.episode_id OR position != excluded.position",
+        [(event_id, episode_id, i, stamp) for i, event_id in enumerate(event_ids)],
+    )
+
+
+def save_episode(conn: sqlite3.Connection, episode: Episode, stamp: str) -> None:
+    """Insert or replace an episode row, its membership and its filter tables."""
+    assign_episode(conn, episode.id, episode.event_ids, stamp)
+    digest = _new_digest(conn, "episodes", episode.id, episode.to_dict())
+    if digest is None:
+        return
+    events_json = rows.to_json(list(episode.event_ids))
+    found = conn.execute(
+        "SELECT type, headline, n_reports, date_start FROM events"
+        " WHERE id IN (SELECT value FROM json_each(?))"
+        " ORDER BY n_reports DESC, date_start IS NULL, date_start, id",
+        (events_json,),
+    ).fetchall()
+    types = list(dict.fromkeys(row["type"] for row in found))
+    headline = next((row["headline"] for row in found if row["headline"]), None)
+    n_claims = conn.execute(
+        "SELECT count(*) FROM claims WHERE frame_id IN (SELECT fe.frame_id FROM frame_events fe"
+        " WHERE fe.event_id IN (SELECT value FROM json_each(?)))",
+        (events_json,),
+    ).fetchone()[0]
+    countries = rows.event_countries(episode)
+    lat, lon = rows.event_point(episode.places)
+    values = (
+        episode.id,
+        rows.iso(episode.date_start),
+        rows.iso(episode.date_end),
+        rows.to_json(countries),
+        rows.to_json(types),
+        rows.to_json([p.to_dict() for p in episode.places]),
+        rows.to_json([a.to_dict() for a in episode.actors]),
+        rows.actor_search_text(episode),
+        rows.to_json([f.to_dict() for f in episode.figures]),
+        rows.to_json(rows.episode_tolls(episode.figures)),
+        events_json,
+        rows.to_json(list(episode.report_ids)),
+        rows.to_json(list(episode.sources)),
+        len(episode.event_ids),
+        len(episode.report_ids),
+        n_claims,
+        headline,
+        lat,
+        lon,
+        int(any(f.contradiction for f in episode.figures)),
+        digest,
+        stamp,
+    )
+    conn.execute(_upsert_sql("episodes", _EPISODE_COLUMNS), values)
+    for table in ("episode_countries", "episode_types"):
+        conn.execute(f"DELETE FROM {table} WHERE episode_id = ?", (episode.id,))
+    conn.executemany(
+        "INSERT INTO episode_countries (episode_id, country, position) VALUES (?, ?, ?)",
+        [(episode.id, country, i) for i, country in enumerate(countries)],
+    )
+    conn.executemany(
+        "INSERT INTO episode_types (episode_id, type) VALUES (?, ?)",
+        [(episode.id, type_) for type_ in types],
+    )

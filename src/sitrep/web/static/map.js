@@ -1,5 +1,8 @@
-// Draws the events of the map page with the bundled Leaflet. The data comes from the
+// Draws the events of a map with the bundled Leaflet. The data comes from the
 // <script type="application/json" id="map-data"> block; no inline script, no innerHTML.
+// Without a tile server the map lies over the bundled offline base map (Natural Earth country
+// shapes from world-atlas, decoded by topojson-client); if that is missing or fails to load,
+// a graticule gives the plain background a scale. Markers never wait for either.
 (function () {
   "use strict";
 
@@ -10,6 +13,10 @@
   }
   var data = JSON.parse(dataNode.textContent);
   var markers = data.markers || [];
+  var involved = {};
+  (data.countries || []).forEach(function (code) {
+    involved[code] = true;
+  });
 
   function element(tag, text, className) {
     var node = document.createElement(tag);
@@ -36,7 +43,7 @@
     return box;
   }
 
-  // Without tiles, meridians and parallels every 10° give the plain background a scale.
+  // Meridians and parallels every 10° give a plain background a scale.
   function drawGraticule(map) {
     var style = { className: "graticule", interactive: false, weight: 1 };
     for (var lat = -80; lat <= 80; lat += 10) {
@@ -47,10 +54,45 @@
     }
   }
 
+  // Country shapes in their own pane (below the markers' pane), drawn by their own renderer.
+  function drawBasemap(map, basemap) {
+    if (typeof topojson === "undefined" || typeof fetch === "undefined") {
+      drawGraticule(map);
+      mapNode.setAttribute("data-basemap", "missing");
+      return;
+    }
+    map.createPane("basemap");
+    var renderer = L.svg({ pane: "basemap", padding: 0.5 });
+    fetch(basemap.shapes, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("base map: HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (world) {
+        var countries = topojson.feature(world, world.objects.countries);
+        L.geoJSON(countries, {
+          pane: "basemap",
+          renderer: renderer,
+          interactive: false,
+          style: function (feature) {
+            var name = "country" + (involved[feature.id] ? " involved" : "");
+            return { className: name, weight: 0.8 };
+          },
+        }).addTo(map);
+        mapNode.setAttribute("data-basemap", String(countries.features.length));
+      })
+      .catch(function () {
+        drawGraticule(map);
+        mapNode.setAttribute("data-basemap", "failed");
+      });
+  }
+
   var map = L.map(mapNode, { worldCopyJump: false, attributionControl: Boolean(data.tile_url) });
   if (data.tile_url) {
     // Markers are drawn whether or not any tile arrives.
     L.tileLayer(data.tile_url, { maxZoom: 18 }).addTo(map);
+  } else if (data.basemap) {
+    drawBasemap(map, data.basemap);
   } else {
     drawGraticule(map);
   }
