@@ -28,20 +28,24 @@ HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 
 # History: 2026-12-05 first run, before any fix: claims_f1 0.853, claimant 0.630, victim
 # 0.617, quotes 1.000, speaker 0.778, events 0.854 (no bundled actors: claimant 0.605,
-# victim 0.617). Pinned after the fixes of issue 9's held-out check.
+# victim 0.617). Pinned after the fixes of issue 9's held-out check; raised after the
+# claimant mechanisms the held-out set showed missing (international bodies, "the head of X",
+# multi-word nationalities, a body's parts, outer reporting verbs, "the group", people of the
+# place, "he"/"she" after an unnamed person): claimant 0.724 -> 0.939, victim 0.888 -> 0.908,
+# speaker 0.778 -> 1.000 (no bundled actors: claimant 0.684 -> 0.898, victim 0.867 -> 0.888).
 FLOORS = {
     "claims_f1": 0.95,
-    "claimant_accuracy": 0.72,
-    "victim_accuracy": 0.88,
+    "claimant_accuracy": 0.93,
+    "victim_accuracy": 0.90,
     "quote_recall": 1.0,
-    "speaker_accuracy": 0.77,
+    "speaker_accuracy": 1.0,
     "event_link_f1": 0.87,
 }
 # Without the bundled catalogs, resolution from the text alone.
 FLOORS_NO_BUNDLED = {
     "claims_f1": 0.95,
-    "claimant_accuracy": 0.68,
-    "victim_accuracy": 0.86,
+    "claimant_accuracy": 0.89,
+    "victim_accuracy": 0.88,
 }
 
 

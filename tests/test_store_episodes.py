@@ -201,3 +201,22 @@ def test_a_read_only_v3_store_asks_to_be_upgraded(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="open it once for writing"):
         Store.open_readonly(db)
     assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 3
+
+
+def test_claims_carry_their_episode_and_toll_into_exports(tmp_path: Path) -> None:
+    from sitrep.export import export
+
+    with Store(tmp_path / "x.db") as store:
+        writer = ReportWriter(store)
+        for n, (killed, days) in enumerate(((9, 0), (12, 1)), start=1):
+            writer.write(border_report(n, killed, toll="cumulative", days=days))
+        episode_id = store.episodes()["items"][0]["id"]
+        claims = list(store.iter_claims())
+        assert {c["episode"] for c in claims} == {episode_id}
+        out = tmp_path / "claims.csv"
+        assert export("csv", [], claims, out) == 2
+    header, *lines = out.read_text(encoding="utf-8").splitlines()
+    columns = header.split(",")
+    rows = [dict(zip(columns, line.split(","), strict=False)) for line in lines]
+    assert {r["episode_id"] for r in rows} == {episode_id}
+    assert {r["toll"] for r in rows} == {"cumulative"}

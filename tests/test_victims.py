@@ -36,6 +36,16 @@ def test_opponent_of_a_clash_is_not_the_victim_side(extractor):
     assert side(only(ex, "killed", 30)) == ("ETH", "state_forces")
 
 
+def test_a_states_fighters_are_its_forces_not_a_side_of_their_own(extractor):
+    ex = run(extractor, "The Ethiopian army said 12 of its fighters were killed near Gondar.")
+    assert side(only(ex, "killed", 12)) == ("ETH", "state_forces")
+
+
+def test_fighters_of_no_state_stay_an_armed_group(extractor):
+    ex = run(extractor, "Police in Maiduguri said 15 fighters were killed in the raid.")
+    assert only(ex, "killed", 15).victim.type == "armed_group"
+
+
 # --- the place where they died and the target of the attack ----------------------------------
 
 

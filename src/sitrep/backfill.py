@@ -35,7 +35,7 @@ from sitrep.process import IngestSummary, ProgressHook, ReportWriter, split_erro
 from sitrep.store import Store
 
 if TYPE_CHECKING:
-    from sitrep.link import LinkConfig
+    from sitrep.link import EpisodeConfig, LinkConfig
     from sitrep.nlp.pipeline import Extractor
 
 PLUGIN_NAME = "sitrep-extractor"
@@ -79,10 +79,12 @@ class ExtractorPlugin(WorkerPlugin):
         extractor_version: str,
         *,
         catalogs: Sequence[CatalogFile] = (),
+        bundled_actors: bool = True,
         batch_size: int = DEFAULT_PARTITION_SIZE,
     ) -> None:
         self.extractor_version = extractor_version
         self.catalogs = tuple(catalogs)
+        self.bundled_actors = bundled_actors
         self.batch_size = batch_size
         self.extractor: Extractor | None = None
 
@@ -101,7 +103,9 @@ class ExtractorPlugin(WorkerPlugin):
             path = folder / f"{n:03d}-{catalog.name}"
             path.write_text(catalog.text, encoding="utf-8")
             paths.append(path)
-        extractor = Extractor(catalogs=paths, batch_size=self.batch_size)
+        extractor = Extractor(
+            catalogs=paths, bundled_actors=self.bundled_actors, batch_size=self.batch_size
+        )
         _ = extractor.nlp  # load the model now, not inside the first task
         self.extractor = extractor
 
@@ -130,8 +134,10 @@ def backfill_reports(
     client: Client,
     *,
     catalogs: Sequence[Path] = (),
+    bundled_actors: bool = True,
     rule: str = "conservative",
     link_config: LinkConfig | None = None,
+    episode_config: EpisodeConfig | None = None,
     partition_size: int = DEFAULT_PARTITION_SIZE,
     max_in_flight: int | None = None,
     summary: IngestSummary | None = None,
@@ -146,10 +152,21 @@ def backfill_reports(
 
     if partition_size < 1:
         raise BackfillError(f"a partition holds at least one report, not {partition_size}")
+    if max_in_flight is not None and max_in_flight < 1:
+        raise BackfillError(f"at least one partition must be out at once, not {max_in_flight}")
     summary = summary or IngestSummary()
-    writer = ReportWriter(store, rule=rule, link_config=link_config, summary=summary)
+    writer = ReportWriter(
+        store,
+        rule=rule,
+        link_config=link_config,
+        episode_config=episode_config,
+        summary=summary,
+    )
     plugin = ExtractorPlugin(
-        EXTRACTOR_VERSION, catalogs=catalog_files(catalogs), batch_size=partition_size
+        EXTRACTOR_VERSION,
+        catalogs=catalog_files(catalogs),
+        bundled_actors=bundled_actors,
+        batch_size=partition_size,
     )
     _register(client, plugin)
     window = max_in_flight or max(2, 2 * len(client.scheduler_info().get("workers", {})))

@@ -197,27 +197,15 @@ def ingest(
                 episode_config=episode_config,
             )
             stats = store.stats()
-    err.print(
-        f"{summary.added} added, {summary.unchanged} unchanged, {summary.duplicates} near-copies, "
-        f"{summary.claims} claims, {summary.quotes} quotes, {len(summary.events)} events touched; "
-        f"store {db}: {stats.get('reports', 0)} reports, {stats.get('claims', 0)} claims, "
-        f"{stats.get('events', 0)} events",
-        highlight=False,
-    )
-    if relevance.skipped:
-        err.print(
-            f"{relevance.skipped} report(s) skipped by the relevance filter (no violence or"
-            " conflict vocabulary; --no-filter keeps them)",
-            highlight=False,
-        )
-    if summary.errors:
-        err.print(f"{len(summary.errors)} input(s) could not be read (see above)", highlight=False)
-        raise typer.Exit(1)
+    _finish(summary, stats, db, skipped=relevance.skipped)
 
 
 @app.command()
 def backfill(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .jsonl).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders (.txt, .html, .jsonl, .warc, .warc.gz)."),
+    ],
     db: DbOption = Path(DEFAULT_DB),
     scheduler: Annotated[
         str,
@@ -235,36 +223,56 @@ def backfill(
     ] = 5_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     link: LinkOption = None,
+    no_bundled_actors: NoBundledOption = False,
+    no_filter: NoFilterFlag = False,
+    episode: EpisodeOption = None,
 ) -> None:
     """Like `ingest`, with extraction on a Dask cluster; the store is the one ingest builds."""
-    from sitrep.backfill import backfill_paths, connect, dashboard_note
-    from sitrep.ingest import count_inputs
-    from sitrep.link import link_settings
+    from sitrep.backfill import backfill_reports, connect, dashboard_note
+    from sitrep.ingest import count_inputs, read_reports
+    from sitrep.ingest.relevance import RelevanceFilter
+    from sitrep.link import episode_settings, link_settings
+    from sitrep.process import IngestSummary, split_errors
     from sitrep.store import Store
 
     with user_errors():
         _check_rule(rule)
         link_config = link_settings(link or ())
+        episode_config = episode_settings(episode or ())
         with Store(db) as store, connect(scheduler, workers=workers) as client:
             err.print(dashboard_note(client), highlight=False, markup=False)
             with _progress(quiet) as bar:
                 task = bar.add_task("backfilling", total=count_inputs(paths) or None)
-                summary = backfill_paths(
-                    paths,
-                    store,
-                    client,
-                    max_bytes=max_bytes,
-                    on_error=lambda e: bar.console.print(
-                        f"error: {e}", highlight=False, markup=False
+                summary = IngestSummary()
+                relevance = RelevanceFilter(enabled=not no_filter)
+                reports = relevance.keep(
+                    split_errors(
+                        read_reports(paths, max_bytes=max_bytes),
+                        summary,
+                        lambda e: bar.console.print(f"error: {e}", highlight=False, markup=False),
                     ),
+                    on_skip=lambda _report: bar.advance(task, 1),
+                )
+                summary = backfill_reports(
+                    store,
+                    reports,
+                    client,
+                    summary=summary,
                     catalogs=catalog or (),
+                    bundled_actors=not no_bundled_actors,
                     rule=rule,
                     link_config=link_config,
+                    episode_config=episode_config,
                     partition_size=partition_size,
                     max_in_flight=in_flight,
                     progress=lambda _what, n: bar.advance(task, n),
                 )
             stats = store.stats()
+    _finish(summary, stats, db, skipped=relevance.skipped)
+
+
+def _finish(summary: Any, stats: dict[str, Any], db: Path, *, skipped: int) -> None:
+    """The closing lines of an ingest or backfill; exit 1 when some input was unreadable."""
     err.print(
         f"{summary.added} added, {summary.unchanged} unchanged, {summary.duplicates} near-copies, "
         f"{summary.claims} claims, {summary.quotes} quotes, {len(summary.events)} events touched; "
@@ -272,6 +280,12 @@ def backfill(
         f"{stats.get('events', 0)} events",
         highlight=False,
     )
+    if skipped:
+        err.print(
+            f"{skipped} report(s) skipped by the relevance filter (no violence or"
+            " conflict vocabulary; --no-filter keeps them)",
+            highlight=False,
+        )
     if summary.errors:
         err.print(f"{len(summary.errors)} input(s) could not be read (see above)", highlight=False)
         raise typer.Exit(1)
@@ -623,13 +637,13 @@ def episodes(
 
 
 def _episode_row(e: dict[str, Any]) -> tuple[str, ...]:
-    tolls = "; ".join(_toll_label(t) for t in e.get("tolls") or [])
+    tolls = "\n".join(_toll_label(t) for t in e.get("tolls") or [] if t.get("best") is not None)
     if e.get("contradiction"):
         tolls += " ⚠"
     return (
         e["id"],
         _dates_label(e.get("date_start"), e.get("date_end")),
-        ", ".join(e.get("countries") or e.get("places") or []),
+        _short_list(e.get("places") or e.get("countries") or [], 3),
         str(e.get("n_events", "")),
         str(e.get("n_reports", "")),
         tolls,
@@ -637,12 +651,21 @@ def _episode_row(e: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
+def _short_list(names: list[str], most: int) -> str:
+    """The first ``most`` names, and how many more."""
+    more = f" +{len(names) - most}" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
+
+
 def _toll_label(toll: dict[str, Any]) -> str:
-    who = toll.get("victim_side") or toll.get("victim_country") or "?"
+    """ "killed PAK 23 [23–58] admitted": best figure, span and grade of one victim side."""
+    who = toll.get("victim_country") or toll.get("victim_side") or "?"
+    if len(who) > 24:
+        who = who[:23] + "…"
     high = toll.get("high")
-    span = f"{toll.get('low')}–{high if high is not None else '?'}"
-    grade = f", {toll['grade']}" if toll.get("grade") else ""
-    return f"{toll.get('measure')} {who} {span} (best {toll.get('best')}{grade})"
+    span = f"[{toll.get('low')}–{high if high is not None else '?'}]"
+    grade = f" {toll['grade']}" if toll.get("grade") else ""
+    return f"{toll.get('measure')} {who} {toll.get('best')} {span}{grade}"
 
 
 def _print_episode_ledger(detail: dict[str, Any]) -> None:
@@ -851,7 +874,9 @@ def watch(
     ] = None,
     rule: RuleOption = "conservative",
     catalog: CatalogOption = None,
+    no_bundled_actors: NoBundledOption = False,
     link: LinkOption = None,
+    episode: EpisodeOption = None,
 ) -> None:
     """Follow news feeds and sitemaps: fetch new articles each round and ingest them."""
     import signal
@@ -860,7 +885,7 @@ def watch(
     from sitrep.ingest.errors import InputProblem
     from sitrep.ingest.feeds import read_sources
     from sitrep.ingest.relevance import RelevanceFilter
-    from sitrep.link import link_settings
+    from sitrep.link import episode_settings, link_settings
     from sitrep.nlp.pipeline import Extractor
     from sitrep.store import Store
     from sitrep.watch import HttpClient, Watcher, WatchSettings
@@ -882,6 +907,7 @@ def watch(
             max_bytes=max_bytes,
         )
         link_config = link_settings(link or ())
+        episode_config = episode_settings(episode or ())
         woken = threading.Event()
         totals: dict[str, Any] = {"rounds": 0, "fetched": 0, "new": 0, "unchanged": 0}
         totals |= {"skipped": 0, "failed": Counter()}
@@ -898,10 +924,11 @@ def watch(
             watcher = Watcher(
                 store,
                 settings=settings,
-                extractor=Extractor(catalogs=catalog or ()),
+                extractor=Extractor(catalogs=catalog or (), bundled_actors=not no_bundled_actors),
                 relevance=RelevanceFilter(enabled=not no_filter),
                 rule=rule,
                 link_config=link_config,
+                episode_config=episode_config,
                 client=client,
                 on_failure=on_failure,
                 on_progress=on_progress,

@@ -11,6 +11,7 @@ batches), so exports of any size run in constant memory. It returns the number o
 |---|---|
 | claim_id | content id of the claim |
 | event_id | the event the claim belongs to (empty when not linked) |
+| episode_id | the episode of that event |
 | report_id, source, outlet, published | the report the claim was read from (published: ISO date) |
 | measure | killed, wounded, missing, abducted, arrested, displaced, ... |
 | value | the number as stated ("more than 200" -> 200); empty for vague amounts |
@@ -22,6 +23,9 @@ batches), so exports of any size run in constant memory. It returns the number o
 | sentence, start, end | the claim's sentence and its character offsets in the report text |
 | period_start, period_end | the period of a statistic ("143 attacks in August") |
 | statistic | true for figures over a period rather than one event |
+| toll | cumulative (a running total), incremental ("12 more"), or empty for a plain figure |
+| part_of | claims stating parts of one total ("13 civilians and six soldiers") share this key |
+| as_of | the date the sentence gives for a running toll ("by Saturday") |
 
 **episodes-csv / episodes-jsonl / episodes-parquet** — one row per episode figure (an
 episode with no figure gets one row with the figure columns empty):
@@ -145,6 +149,7 @@ _EPISODE_DATE_COLUMNS = ("date_start", "date_end")
 CLAIM_COLUMNS = (
     "claim_id",
     "event_id",
+    "episode_id",
     "report_id",
     "source",
     "outlet",
@@ -169,9 +174,12 @@ CLAIM_COLUMNS = (
     "period_start",
     "period_end",
     "statistic",
+    "toll",
+    "part_of",
+    "as_of",
 )
-_INT_COLUMNS = ("value", "low", "high", "start", "end")
-_DATE_COLUMNS = ("published", "period_start", "period_end")
+_INT_COLUMNS = ("value", "low", "high", "start", "end", "part_of")
+_DATE_COLUMNS = ("published", "period_start", "period_end", "as_of")
 
 UCDP_COLUMNS = (
     "id",
@@ -293,6 +301,7 @@ def claim_row(claim: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "claim_id": claim.get("id"),
         "event_id": claim.get("event") or claim.get("event_id"),
+        "episode_id": claim.get("episode") or claim.get("episode_id"),
         "report_id": claim.get("report_id"),
         "source": claim.get("source"),
         "outlet": claim.get("outlet"),
@@ -317,6 +326,9 @@ def claim_row(claim: Mapping[str, Any]) -> dict[str, Any]:
         "period_start": _iso(period.get("start")),
         "period_end": _iso(period.get("end")),
         "statistic": bool(claim.get("statistic", False)),
+        "toll": claim.get("toll"),
+        "part_of": claim.get("part_of"),
+        "as_of": _iso(claim.get("as_of")),
     }
 
 

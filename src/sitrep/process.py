@@ -154,12 +154,21 @@ class ReportWriter:
 
     def write_all(self, extractions: Iterable[Extraction]) -> int:
         """Write extractions in order in one transaction (all or, on a crash, none of them);
-        how many were new."""
+        how many were new. The episodes they touched are rebuilt once, at the end."""
         with self.store.batch():
-            return sum(self.write(extraction) for extraction in extractions)
+            written = sum(self._write(extraction) for extraction in extractions)
+            self.episodes.flush()
+            return written
 
     def write(self, extraction: Extraction) -> bool:
         """Store, link and reconcile one extraction; False when its report was stored."""
+        with self.store.batch():
+            written = self._write(extraction)
+            self.episodes.flush()
+            return written
+
+    def _write(self, extraction: Extraction) -> bool:
+        """``write`` without rebuilding the episodes touched (``StoredEpisodes.flush``)."""
         store, summary = self.store, self.summary
         report = extraction.report
         if store.has_report(report.id):
@@ -183,7 +192,7 @@ class ReportWriter:
         for event_id in touched:
             rebuilt.append(rebuild_event(store, event_id, rule=self.rule))
             store.save_events(rebuilt[-1:])
-        self.episodes.update(rebuilt, removed=emptied)
+        self.episodes.update(rebuilt, removed=emptied, flush=False)
         summary.added += 1
         summary.claims += len(extraction.claims)
         summary.quotes += len(extraction.quotes)
@@ -193,8 +202,9 @@ class ReportWriter:
 
 class StoredEpisodes:
     """Keeps a store's episodes current as its events change: an ``EpisodeGrouper`` that
-    starts from the store's episodes (read once) and, after each report, regroups the events
-    it touched and rebuilds the episodes they are in."""
+    starts from the store's episodes (read once); ``update`` regroups the events a report
+    touched and ``flush`` rebuilds the episodes they are in, once per batch of reports
+    (an episode touched by every report of a batch is read and reconciled once)."""
 
     def __init__(
         self,
@@ -208,6 +218,8 @@ class StoredEpisodes:
         self.rule = rule
         self.config = config or EpisodeConfig()
         self.grouper = EpisodeGrouper(self.config, term_stats=term_stats)
+        self._dirty: set[str] = set()  # episodes to rebuild at the next flush
+        self._fresh: dict[str, Event] = {}  # events rebuilt since the last flush
         assignments = list(store.episode_assignments())
         if assignments:
             frames: dict[str, list[EventFrame]] = {}
@@ -220,25 +232,42 @@ class StoredEpisodes:
                     sketch = EventSketch.of(events[event_id], frames.get(event_id, []), self.config)
                     self.grouper.load(sketch, episode_id)
 
-    def update(self, events: Sequence[Event], *, removed: Iterable[str] = ()) -> set[str]:
+    def update(
+        self, events: Sequence[Event], *, removed: Iterable[str] = (), flush: bool = True
+    ) -> set[str]:
         """Regroup rebuilt ``events`` (and forget ``removed`` ones), then save the episodes
-        touched; returns their ids."""
+        touched (with ``flush=False``: at the next ``flush``); returns their ids."""
         store, grouper = self.store, self.grouper
         touched = {episode_id for e in removed if (episode_id := grouper.remove(e))}
+        for event_id in removed:
+            self._fresh.pop(event_id, None)
         for event in sorted(events, key=lambda e: e.id):  # the same store on every run
             frames = store.frames_of_event(event.id)
             touched.add(grouper.add(EventSketch.of(event, frames, self.config)))
-        gone = {source for source, _ in grouper.take_regrouped()}
-        gone |= {episode_id for episode_id in touched if not grouper.exists(episode_id)}
-        touched -= gone
+            self._fresh[event.id] = event
+        self._dirty |= touched
+        self._dirty |= {source for source, _ in grouper.take_regrouped()}
+        if flush:
+            self.flush()
+        return {episode_id for episode_id in touched if grouper.exists(episode_id)}
+
+    def flush(self) -> set[str]:
+        """Delete the episodes merged away or emptied since the last flush and rebuild the
+        others touched, oldest first; returns the ids rebuilt."""
+        store, grouper = self.store, self.grouper
+        dirty, self._dirty = self._dirty, set()
+        fresh, self._fresh = self._fresh, {}
+        gone = {episode_id for episode_id in dirty if not grouper.exists(episode_id)}
         if gone:
             store.delete_episodes(gone)
-        built = {e.id: e for e in events}
-        for episode_id in sorted(touched):
+        kept = sorted(dirty - gone, key=grouper.born)
+        for episode_id in kept:
             members = grouper.events_of(episode_id)
             store.assign_episode(episode_id, members)
-            missing = [m for m in members if m not in built]
-            built.update((e.id, e) for e in store.events_by_id(missing))
+            built = {m: fresh[m] for m in members if m in fresh}
+            built.update(
+                (e.id, e) for e in store.events_by_id(m for m in members if m not in built)
+            )
             episode = build_episode(
                 episode_id,
                 [built[m] for m in members if m in built],
@@ -246,7 +275,7 @@ class StoredEpisodes:
                 rule=self.rule,
             )
             store.save_episodes([episode])
-        return touched
+        return set(kept)
 
 
 def stored_duplicates(store: Store) -> DuplicateDetector:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import struct
 from collections.abc import Iterator, Sequence
-from functools import cache
+
+import numpy as np
 
 _WORD = re.compile(r"\w+")
 
@@ -19,20 +19,19 @@ def shingles(text: str, size: int = 5) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-@cache
-def _unpacker(count: int) -> struct.Struct:
-    return struct.Struct(f">{count}I")
-
-
 def minhash(grams: set[str], count: int) -> tuple[int, ...]:
     """MinHash signature: for each of ``count`` hash functions, the least hash of any gram.
 
     The ``count`` independent 32-bit hash functions are consecutive slices of one
-    SHAKE-128 digest per gram, so a report costs one hash call per gram.
+    SHAKE-128 digest per gram, so a report costs one hash call per gram; the minimum of
+    each slice is taken over all digests at once.
     """
-    unpack = _unpacker(count).unpack
-    rows = [unpack(hashlib.shake_128(g.encode("utf-8")).digest(4 * count)) for g in grams]
-    return tuple(map(min, zip(*rows, strict=True)))
+    if not grams:
+        return ()
+    size = 4 * count
+    digests = b"".join([hashlib.shake_128(g.encode("utf-8")).digest(size) for g in grams])
+    table = np.frombuffer(digests, dtype=">u4").reshape(len(grams), count)
+    return tuple(table.min(axis=0).tolist())
 
 
 class DuplicateDetector:

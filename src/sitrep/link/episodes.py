@@ -60,6 +60,7 @@ class EventSketch:
     types: frozenset[str] = frozenset()  # event types of its frames ("other" left out)
     months: frozenset[int] = frozenset()  # months of days its undated reports name yearless
     antecedent: bool = False  # only frames of earlier events its reports name as background
+    localities: frozenset[tuple[str, str | None]] = frozenset()  # towns, districts, sites
 
     @classmethod
     def of(
@@ -75,12 +76,15 @@ class EventSketch:
         countries = {c for f in frames for c in f.countries}
         countries |= {p.country for p in event.places if p.country}
         admin1s: set[tuple[str, str | None]] = set()
+        localities: set[tuple[str, str | None]] = set()
         for frame in frames:
             for p in frame.places:
                 if p.admin1:
                     admin1s.add((p.admin1.casefold(), p.country))
                 elif p.kind == "admin1":
                     admin1s.add((p.name.casefold(), p.country))
+                if p.kind not in {"country", "admin1", "region"}:
+                    localities.add((p.name.casefold(), p.country))
         return cls(
             id=event.id,
             span=span,
@@ -91,6 +95,7 @@ class EventSketch:
             types=frozenset(t for t in (event.type, *(f.type for f in frames)) if t) - {"other"},
             months=frozenset(m for f in frames for m in yearless_months(f)),
             antecedent=bool(frames) and all(is_antecedent(f) for f in frames),
+            localities=frozenset(localities),
         )
 
     @classmethod
@@ -146,6 +151,10 @@ class EpisodeGrouper:
 
     def episode_of(self, event_id: str) -> str | None:
         return self._episode_of.get(event_id)
+
+    def born(self, episode_id: str) -> int:
+        """The order in which the episode was made (older first; -1 when unknown)."""
+        return self._born.get(episode_id, -1)
 
     def events_of(self, episode_id: str) -> list[str]:
         return list(self._members.get(episode_id, ()))
@@ -350,7 +359,8 @@ class EpisodeGrouper:
                     continue
                 if sketch.span is not None and episode_id in self._spans:
                     continue
-                if not self._theatre(sketch, other):
+                placed = self._placed_together(sketch, other)
+                if placed is None:
                     continue
                 if not self._months_fit(sketch, self._spans.get(episode_id)) or (
                     not self._months_agree(sketch, other)
@@ -364,7 +374,10 @@ class EpisodeGrouper:
                 score = stats.centroid_cosine(vector, centroid)
                 if sketch.types & self._types.get(episode_id, frozenset()):
                     score += self.config.same_type_bonus
-                if score >= self.config.text_threshold and (best is None or score > best[0]):
+                # with no shared place below the country, the words must say it twice as
+                # strongly: two undated shootings in one country share most of their words
+                needed = self.config.text_threshold * (1 if placed else 2)
+                if score >= needed and (best is None or score > best[0]):
                     best = (score, episode_id)
         return [best[1]] if best else []
 
@@ -403,6 +416,28 @@ class EpisodeGrouper:
         if a.span is None or b.span is None:
             return False
         return day_gap(a.span, b.span) <= self.config.max_gap_days and self._theatre(a, b)
+
+    def _placed_together(self, a: EventSketch, b: EventSketch) -> bool | None:
+        """For events that dates do not join, what their places say about one story.
+
+        True: they share a town or site; or one is a story of two or more countries (a war
+        between states, whose theatre is theirs) and the other names no town of its own,
+        or both name a province of it. None (apart): other theatres, or each names towns
+        and they share none (two undated shootings in two cities are two stories). False:
+        only a country or province is shared, so the words must say more."""
+        if not self._theatre(a, b):
+            return None
+        if a.localities & b.localities:
+            return True
+        shared_province = bool(a.admin1s & b.admin1s)
+        international = len(a.countries) > 1 or len(b.countries) > 1
+        if a.localities and b.localities:
+            return True if international and shared_province else None
+        if international:
+            domestic = [s for s in (a, b) if len(s.countries) == 1]
+            if not any(s.localities for s in domestic) or shared_province:
+                return True
+        return False
 
     def _theatre(self, a: EventSketch, b: EventSketch) -> bool:
         shared = a.countries & b.countries

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sitrep.link.config import LinkConfig
@@ -40,10 +41,14 @@ def is_antecedent(frame: EventFrame) -> bool:
 
 def yearless_months(frame: EventFrame) -> frozenset[int]:
     """The months of year of the calendar days an undated frame's report names."""
+    return _yearless_months(frame.terms)
+
+
+@lru_cache(maxsize=4096)
+def _yearless_months(terms: tuple[str, ...]) -> frozenset[int]:
+    # the linker asks again for each candidate event a frame is compared with
     n = len(YEARLESS_PREFIX)
-    return frozenset(
-        int(t[n:]) for t in frame.terms if t.startswith(YEARLESS_PREFIX) and t[n:].isdigit()
-    )
+    return frozenset(int(t[n:]) for t in terms if t.startswith(YEARLESS_PREFIX) and t[n:].isdigit())
 
 
 def months_fit(months: Iterable[int], span: tuple[date, date], slack_days: int) -> bool:

@@ -24,6 +24,8 @@ class TermStats:
         self._reports: set[str] = set()
         self._vectors: OrderedDict[str, tuple[int, Vector]] = OrderedDict()
         self._cache_size = cache_size
+        self._idf: dict[str, float] = {}  # idf of terms asked since the last report seen
+        self._idf_documents = 0
 
     def observe(self, frame: EventFrame) -> None:
         if frame.report_id in self._reports:
@@ -33,7 +35,14 @@ class TermStats:
         self.df.update(set(frame.terms))
 
     def idf(self, term: str) -> float:
-        return math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
+        if self._idf_documents != self.documents:  # a report was seen: weights changed
+            self._idf.clear()
+            self._idf_documents = self.documents
+        weight = self._idf.get(term)
+        if weight is None:
+            weight = math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
+            self._idf[term] = weight
+        return weight
 
     @property
     def epoch(self) -> int:

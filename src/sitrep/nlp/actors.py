@@ -78,6 +78,16 @@ class ActorResolver:
         head = _head_of(tokens)
         matches = self.catalog_matches(doc, tokens[0].i, tokens[-1].i + 1, day, skip)
         head_match = next((m for m in matches if m[0] <= head.i < m[1]), None)
+        if head_match is not None and head_match[0] > 0:
+            # "the South Sudanese army" is not the "Sudanese army": a nationality of two
+            # words that begins before the alias overrides it
+            before = doc[head_match[0] - 1]
+            inside = {t.i for t in tokens}
+            if before.i in inside and before.i not in skip:
+                whole = self._multiword_country(before, inside)
+                if whole is not None and whole != head_match[2].country:
+                    matches = [m for m in matches if m is not head_match]
+                    head_match = None
         if head_match is not None:
             entry = head_match[2]
             outside = [t for t in tokens if not head_match[0] <= t.i < head_match[1]]
@@ -246,9 +256,7 @@ class ActorResolver:
         if (
             head_type in {None, "organization"}
             and (head.lower_ in lex.national_bodies or head.lemma_.lower() in lex.national_bodies)
-            and any(
-                t.lower_ in lex.state_modifiers and t.is_lower and t.i < head.i for t in tokens
-            )
+            and any(t.lower_ in lex.state_modifiers and t.is_lower and t.i < head.i for t in tokens)
             and not any(w in lex.civil_markers for w in words)
         ):
             return "government"  # "the state emergency agency": a state body, country unsaid
@@ -369,7 +377,6 @@ class ActorResolver:
                 if code:
                     return code
         return None
-
 
     def _multiword_country(self, tok: Token, inside: Collection[int]) -> str | None:
         """A nationality or country of two or three capitalised words starting at ``tok``

@@ -42,6 +42,7 @@ INJURY_VERBS = {"suffer", "sustain", "receive", "lose"}
 INJURY_NOUNS = {"wound", "injury", "burn", "limb", "leg", "arm", "eye", "fracture"}
 SPEECH_ONLY = {"call", "urge", "echo", "ask", "warn", "describe"}
 PERSON_KINDS = {"civilians", "state_forces", "armed_group"}
+STATE_KINDS = {"state_forces", "government"}  # actors whose losses are the state's own
 EVENT_MEASURES = {"strikes", "attacks"}  # counts of events, not of what befell people
 # Words between a count and its verb when the parse has lost the link ("had died").
 LINEAR_SKIP = {"had", "have", "has", "were", "was", "been", "are", "is", "be", "all", "also"}
@@ -886,6 +887,20 @@ class ClaimFinder:
             or (unnamed and self.resolver.noun_type(tok) in {None, "civilians"})
             or (title is not None and self.lexicon.actor_nouns.get(title) == "civilians")
         )
+        if (
+            actor.type == "person"
+            and actor.country is None
+            and actor.name
+            and all(w[:1].isupper() and w.strip(".-'’").isalpha() for w in actor.name.split())
+            and not official
+            and memory.local is not None
+            and memory.local == memory.theatre
+        ):
+            # a name the report never introduces, in a story whose towns and most of whose
+            # places lie in one country, is someone of that country ("Serhiy Lysak said",
+            # after "the governor"); not in a story told across a border, nor a byline's
+            # "Name 3 hours ago"
+            return Actor(actor.text, actor.name, memory.local, actor.type)
         place = memory.local or memory.home or memory.theatre
         local = local or (
             actor.type == "organization"
@@ -1249,6 +1264,8 @@ class ClaimFinder:
             and (lemma in rules.civilian_roles or tok.lower_ in rules.civilian_roles)
         ):
             return "civilians"  # "two nurses were killed": their work is no side
+        if head_kind == "armed_group" and current in STATE_KINDS:
+            return "state_forces"  # a state's "fighters" are its forces, not a side of their own
         if head_kind in PERSON_KINDS and (
             current in {None, "organization", "government"} or head_kind == "armed_group"
         ):

@@ -274,7 +274,9 @@ def places_component(doc: Doc) -> Doc:
     gaz = geo.default_gazetteer()
     found: list[PlaceMention] = []
     context: list[str] = []
-    dateline = find_dateline(doc.text)
+    text = doc.text  # built from every token on each access: read it once
+    lowered = text.lower()
+    dateline = find_dateline(text)
     if dateline is not None:
         names, cursor, end = dateline
         for name in reversed(names[1:]):  # "YORK, Pa." / "KYIV, Ukraine": the state decides
@@ -283,11 +285,9 @@ def places_component(doc: Doc) -> Doc:
                 context.append(qualifier.country)
         for name in names:
             place = gaz.lookup(name, context=context)
-            pos = doc.text.lower().find(name.lower(), cursor, end)
+            pos = lowered.find(name.lower(), cursor, end)
             if place is not None and pos >= 0:
-                found.append(
-                    PlaceMention(place, pos, pos + len(name), doc.text[pos : pos + len(name)])
-                )
+                found.append(PlaceMention(place, pos, pos + len(name), text[pos : pos + len(name)]))
                 cursor = pos + len(name)
                 if place.country:
                     context.append(place.country)

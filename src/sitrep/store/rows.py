@@ -208,8 +208,10 @@ def claim_dict(row: Row) -> dict[str, Any]:
     d["source"] = row["source"]
     d["outlet"] = row["outlet"]
     d["published"] = row["published"]
-    if "event" in row.keys():  # noqa: SIM118 - sqlite3.Row supports keys() but not `in`
-        d["event"] = row["event"]
+    keys = row.keys()
+    for key in ("event", "episode"):  # when the query selects them
+        if key in keys:
+            d[key] = row[key]
     return d
 
 

@@ -704,9 +704,10 @@ EVENTS_OF_MATCHING_CLAIMS = (
 )
 
 _CLAIM_SELECT = (
-    "SELECT c.*, r.source, r.outlet, fe.event_id AS event FROM claims c"
+    "SELECT c.*, r.source, r.outlet, fe.event_id AS event, ee.episode_id AS episode FROM claims c"
     " JOIN reports r ON r.id = c.report_id"
     " LEFT JOIN frame_events fe ON fe.frame_id = c.frame_id"
+    " LEFT JOIN episode_events ee ON ee.event_id = fe.event_id"
 )
 
 _EVENT_CLAIMS_SQL = (

@@ -26,7 +26,7 @@ from sitrep.models import Extraction, Report
 from sitrep.watch.client import Fetched, FetchFailure, HttpClient, WatchSettings, canonical_url
 
 if TYPE_CHECKING:  # the store, linker and extractor load lazily
-    from sitrep.link import LinkConfig
+    from sitrep.link import EpisodeConfig, LinkConfig
     from sitrep.nlp.pipeline import Extractor
     from sitrep.process import ReportWriter
     from sitrep.store import Store
@@ -111,6 +111,7 @@ class Watcher:
         relevance: RelevanceFilter | None = None,
         rule: str = "conservative",
         link_config: LinkConfig | None = None,
+        episode_config: EpisodeConfig | None = None,
         client: HttpClient | None = None,
         on_failure: Callable[[str], None] | None = None,
         on_progress: Progress | None = None,
@@ -122,6 +123,7 @@ class Watcher:
         self._extractor = extractor
         self.rule = rule
         self.link_config = link_config
+        self.episode_config = episode_config
         self.on_failure = on_failure
         self.on_progress = on_progress
         self.stopping = False
@@ -390,7 +392,12 @@ class Watcher:
         if self._writer is None:
             from sitrep.process import ReportWriter
 
-            self._writer = ReportWriter(self.store, rule=self.rule, link_config=self.link_config)
+            self._writer = ReportWriter(
+                self.store,
+                rule=self.rule,
+                link_config=self.link_config,
+                episode_config=self.episode_config,
+            )
         return self._writer
 
 
