@@ -23,6 +23,7 @@ demo: $(STAMP)
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/sitrep ingest examples --db $(DB)
 	$(BIN)/sitrep events --db $(DB)
+	$(BIN)/sitrep episodes --db $(DB) --limit 5
 	$(BIN)/sitrep claims --db $(DB) --limit 15
 
 test: $(STAMP)
@@ -45,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ecb_clustering.py
 	$(BIN)/python bench/linking_scale.py
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/warc_throughput.py
 
 serve: $(STAMP)
 	$(BIN)/sitrep serve --db $(DB)

@@ -129,6 +129,7 @@ def group_report(
                 span=(min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None,
                 countries=known.countries | update.countries,
                 admin1s=known.admin1s | update.admin1s,
+                localities=known.localities | update.localities,
                 report_ids=known.report_ids | update.report_ids,
             )
         sketches[event_id] = replace(update, frame_terms=())

@@ -177,6 +177,13 @@ def test_people_of_the_place_take_its_country(extractor: Extractor, speaker: str
     assert actor.country == "YEM"
 
 
+@pytest.mark.parametrize("body_noun", ["a war monitor", "a local rights group"])
+def test_an_unnamed_body_is_of_the_place(extractor: Extractor, body_noun: str) -> None:
+    body = f"HAMA, Syria - Raids on Salamiyah and Masyaf killed 22 people, {body_noun} said."
+    actor = claimant_of(extractor, body, 22)
+    assert (actor.country, actor.type) == ("SYR", "organization")
+
+
 def test_a_named_resident_takes_the_country_of_the_place(extractor: Extractor) -> None:
     body = (
         "KANDAHAR - Mortar fire hit Spin Boldak and Arghandab on Sunday.\n\n"

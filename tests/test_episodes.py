@@ -339,3 +339,25 @@ def test_an_antecedent_event_is_not_its_reports_story_for_being_named() -> None:
     assert grouper.add(antecedent) != main
     plain = sketch("e3", None, reports=("r1",))
     assert grouper.add(plain) == main  # a plain undated mention stays in its report's story
+
+
+def test_words_alone_do_not_join_an_antecedent_and_a_story() -> None:
+    def undated(event_id: str, report: str, months: set[int], *, antecedent: bool = False):
+        return EventSketch(
+            id=event_id,
+            span=None,
+            countries=frozenset(BORDER),
+            admin1s=frozenset(),
+            report_ids=frozenset({report}),
+            frame_terms=((f"f-{event_id}", ("mine", "blast", "border", "soldier")),),
+            months=frozenset(months),
+            antecedent=antecedent,
+        )
+
+    grouper = EpisodeGrouper()
+    blast = grouper.add(undated("e1", "r1", set(), antecedent=True))  # "on Wednesday"
+    story = grouper.add(undated("e2", "r2", {7}))  # same words, another report's story
+    assert story != blast
+    may = grouper.add(undated("e3", "r3", {5}, antecedent=True))
+    assert grouper.add(undated("e4", "r4", {5}, antecedent=True)) == may  # months agree
+    assert grouper.add(undated("e5", "r5", {11}, antecedent=True)) != may

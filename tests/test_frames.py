@@ -57,16 +57,31 @@ def test_a_figure_of_an_antecedent_event_gets_a_frame_of_its_own(extractor) -> N
     text = (
         "Border clashes erupt as troops trade fire\n"
         "Troops exchanged artillery fire along the border on Thursday, killing 14 soldiers, "
-        "the army said. The clashes broke out a day after a landmine explosion wounded "
-        "three soldiers on patrol."
+        "the army said. The clashes broke out following a raid on Tuesday in which militants "
+        "wounded three soldiers on patrol."
     )
-    ex = run(extractor, text, date(2024, 8, 2))
+    ex = run(extractor, text)
     main = frame_of(ex, "killed", 14)
     earlier = frame_of(ex, "wounded", 3)
     assert main.primary and not is_antecedent(main)
     assert earlier.key != main.key and not earlier.primary and is_antecedent(earlier)
     sketch = EventSketch.of(Event("e1", earlier.type, None, None, (), (), (), (), ()), [earlier])
     assert sketch.antecedent
+    with_main = EventSketch.of(
+        Event("e2", main.type, None, None, (), (), (), (), ()), [earlier, main]
+    )
+    assert not with_main.antecedent  # some report's main event
+
+
+def test_an_earlier_event_with_no_time_of_its_own_stays_in_its_reports_story(extractor) -> None:
+    text = (
+        "Siege ends at the depot\n"
+        "The siege of the depot ended on Thursday after an operation in which 12 gunmen were "
+        "killed, the police said."
+    )
+    ex = run(extractor, text, date(2024, 8, 2))
+    frame = frame_of(ex, "killed", 12)
+    assert not frame.primary and not is_antecedent(frame)
 
 
 def test_an_undated_report_carries_the_months_of_its_days_and_of_its_antecedents(

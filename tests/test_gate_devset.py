@@ -1,81 +1,72 @@
-"""Quality gate: episodes on ../shared/devset, scored by ../shared/eval/score.py.
+"""Quality gate: the real extraction on ../shared/devset (28 real reports of five episodes,
+hand gold), scored by ../shared/eval/score.py, with the bundled actor catalogs and without them.
 
-The devset's gold events are episodes (one attack, or one run of fighting over consecutive
-days) and its reconciled figures are each side's running toll; claims carry ``episode``, so
-the scorer scores linking and reconciled figures on episodes. Floors are pinned: raise them
-when linking or extraction improves (targets: 0.90 and 0.80), never lower them to get green.
+The gold events are episodes (one attack, or one run of fighting over consecutive days) and its
+reconciled figures are each side's running toll; claims carry ``episode``, so the scorer scores
+linking and reconciled figures on episodes. Floors are pinned at the measured values rounded
+down: raise them when extraction improves, never lower them to get green.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from sitrep.ingest import read_reports
-from sitrep.process import CorpusRun
+from gate_scoring import check_floor, score_corpus
+from sitrep.nlp.pipeline import Extractor
 
 pytestmark = pytest.mark.gate
 
+# History: 2026-12-05 issue 9 opened at claims_f1 0.822, claimant 0.603, victim 0.560, quotes
+# 0.957, speaker 0.867, events 0.543, reconciled 0.053. Pinned after attribution without
+# catalogs, victims and measures, tolls and episodes: claims_f1 0.943, claimant 0.983, victim
+# 0.937, quotes 1.000, speaker 0.979, episode linking 0.961, reconciled 0.895 (without bundled
+# actors: claimant 0.966, victim 0.937, reconciled 0.842).
 FLOORS = {
+    "claims_f1": 0.94,
+    "claimant_accuracy": 0.98,
+    "victim_accuracy": 0.93,
+    "quote_recall": 1.0,
+    "speaker_accuracy": 0.97,
     "event_link_f1": 0.96,
     "reconciled_accuracy": 0.89,
 }
+# Resolution from the text alone: within 0.05 of the catalog run (issue 9).
+FLOORS_NO_BUNDLED = {
+    "claims_f1": 0.94,
+    "claimant_accuracy": 0.96,
+    "victim_accuracy": 0.93,
+}
+
+
+def _devset_scores(shared_dir: Path, extractor: object, out: Path) -> dict[str, float]:
+    corpus = shared_dir / "devset" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"quality gate skipped: {corpus} is absent")
+    files = sorted(corpus.glob("*/*.txt"))
+    gold = shared_dir / "devset" / "gold.json"
+    return score_corpus(shared_dir, extractor, files, gold, out, corpus=corpus)
 
 
 @pytest.fixture(scope="module")
 def devset_scores(shared_dir: Path, extractor, tmp_path_factory) -> dict[str, float]:
-    corpus = shared_dir / "devset" / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"quality gate skipped: {corpus} is absent")
-    out = tmp_path_factory.mktemp("devset")
-    files = sorted(corpus.glob("*/*.txt"))
-    run = CorpusRun(extractor)
-    reports = [r for r in read_reports(files) if not hasattr(r, "reason")]
-    documents = [document for _, document in run.documents(reports)]
-    events = run.events()
-    episodes = run.episodes(events)
-    with (out / "out.jsonl").open("w", encoding="utf-8") as fh:
-        for document in documents:
-            fh.write(json.dumps(run.final_ids(document), ensure_ascii=False) + "\n")
-    payload = {
-        "events": [e.to_dict() for e in events],
-        "episodes": [p.to_dict() for p in episodes],
-    }
-    (out / "events.json").write_text(json.dumps(payload), encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(shared_dir / "eval" / "score.py"),
-            str(shared_dir / "devset" / "gold.json"),
-            str(out / "out.jsonl"),
-            "--corpus",
-            str(corpus),
-            "--events",
-            str(out / "events.json"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    print(result.stdout)
-    scores = {}
-    for line in result.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 2:
-            try:
-                scores[parts[0]] = float(parts[1])
-            except ValueError:
-                continue
-    return scores
+    return _devset_scores(shared_dir, extractor, tmp_path_factory.mktemp("devset"))
+
+
+@pytest.fixture(scope="module")
+def devset_scores_no_bundled(shared_dir: Path, tmp_path_factory) -> dict[str, float]:
+    extractor = Extractor(bundled_actors=False)
+    return _devset_scores(shared_dir, extractor, tmp_path_factory.mktemp("devset-nb"))
 
 
 @pytest.mark.parametrize("figure", sorted(FLOORS))
-def test_devset_episode_figure_meets_floor(devset_scores: dict[str, float], figure: str) -> None:
-    assert figure in devset_scores, f"the scorer did not report {figure}"
-    assert devset_scores[figure] >= FLOORS[figure], (
-        f"{figure} = {devset_scores[figure]:.3f} is below its floor {FLOORS[figure]}"
-    )
+def test_devset_figure_meets_floor(devset_scores: dict[str, float], figure: str) -> None:
+    check_floor(devset_scores, FLOORS, figure, "devset")
+
+
+@pytest.mark.parametrize("figure", sorted(FLOORS_NO_BUNDLED))
+def test_devset_without_bundled_actors_meets_floor(
+    devset_scores_no_bundled: dict[str, float], figure: str
+) -> None:
+    check_floor(devset_scores_no_bundled, FLOORS_NO_BUNDLED, figure, "devset, no bundled actors")

@@ -5,15 +5,11 @@ Floors are pinned: raise them when extraction improves, never lower them to get 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from sitrep.ingest import read_reports
-from sitrep.process import CorpusRun
+from gate_scoring import check_floor, score_corpus
 
 pytestmark = pytest.mark.gate
 
@@ -30,45 +26,11 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def seed_scores(shared_dir: Path, extractor, tmp_path_factory) -> dict[str, float]:
-    out = tmp_path_factory.mktemp("gate")
     seeds = sorted((shared_dir / "seeds").glob("*.txt"))
-    run = CorpusRun(extractor)
-    reports = [r for r in read_reports(seeds) if not hasattr(r, "reason")]
-    assert len(reports) == len(seeds), "every seed report must be readable"
-    with (out / "out.jsonl").open("w", encoding="utf-8") as fh:
-        for _, document in run.documents(reports):
-            fh.write(json.dumps(document, ensure_ascii=False) + "\n")
-    events = {"events": [e.to_dict() for e in run.events()]}
-    (out / "events.json").write_text(json.dumps(events), encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(shared_dir / "eval" / "score.py"),
-            str(shared_dir / "gold" / "seeds.json"),
-            str(out / "out.jsonl"),
-            "--events",
-            str(out / "events.json"),
-            "-v",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    print(result.stdout)
-    scores = {}
-    for line in result.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 2:
-            try:
-                scores[parts[0]] = float(parts[1])
-            except ValueError:
-                continue
-    return scores
+    gold = shared_dir / "gold" / "seeds.json"
+    return score_corpus(shared_dir, extractor, seeds, gold, tmp_path_factory.mktemp("gate"))
 
 
 @pytest.mark.parametrize("figure", sorted(FLOORS))
 def test_seed_figure_meets_floor(seed_scores: dict[str, float], figure: str) -> None:
-    assert figure in seed_scores, f"the scorer did not report {figure}"
-    assert seed_scores[figure] >= FLOORS[figure], (
-        f"{figure} = {seed_scores[figure]:.3f} is below its floor {FLOORS[figure]}"
-    )
+    check_floor(seed_scores, FLOORS, figure, "seeds")

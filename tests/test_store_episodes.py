@@ -220,3 +220,19 @@ def test_claims_carry_their_episode_and_toll_into_exports(tmp_path: Path) -> Non
     rows = [dict(zip(columns, line.split(","), strict=False)) for line in lines]
     assert {r["episode_id"] for r in rows} == {episode_id}
     assert {r["toll"] for r in rows} == {"cumulative"}
+
+
+def test_a_statistic_stays_a_statistic_in_the_store_and_out_of_episode_figures(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    report = border_report(1, 9, days=0)
+    statistic = replace(report.claims[0], statistic=True)  # a figure over a period, no dates
+    with Store(tmp_path / "s.db") as store:
+        ReportWriter(store).write(replace(report, claims=(statistic,)))
+        stored = [c for c in store.iter_claims()]
+        assert [c["statistic"] for c in stored] == [True]
+        episode = store.episode(store.episodes()["items"][0]["id"])
+        assert episode is not None
+        assert all(f["measure"] != "killed" for f in episode["figures"])

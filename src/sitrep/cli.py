@@ -668,6 +668,20 @@ def _toll_label(toll: dict[str, Any]) -> str:
     return f"{toll.get('measure')} {who} {toll.get('best')} {span}{grade}"
 
 
+def _figure_heading(fig: dict[str, Any], side: str | None) -> str:
+    """ "killed of PAK CONTRADICTION  low 23 · best 23 · high 58": one figure's first line."""
+    flag = " [bold red]CONTRADICTION[/]" if fig.get("contradiction") else ""
+
+    def shown(value: Any, none: str) -> str:
+        return none if value is None else str(value)
+
+    return (
+        f"[bold]{fig['measure']}[/] of {side or 'unknown side'}{flag}  "
+        f"low {shown(fig.get('low'), '—')} · best {shown(fig.get('best'), '—')} · "
+        f"high {shown(fig.get('high'), 'open')}"
+    )
+
+
 def _print_episode_ledger(detail: dict[str, Any]) -> None:
     places = ", ".join(p["name"] for p in detail.get("places", [])[:6]) or "place unknown"
     out.print(
@@ -678,12 +692,9 @@ def _print_episode_ledger(detail: dict[str, Any]) -> None:
     )
     claims_by_id = {c["id"]: c for c in detail.get("claims", [])}
     for fig in detail.get("figures", []):
-        flag = " [bold red]CONTRADICTION[/]" if fig.get("contradiction") else ""
-        high = fig.get("high")
+        grade = f" · grade {fig['grade']}" if fig.get("grade") else ""
         out.print(
-            f"\n[bold]{fig['measure']}[/] of {fig.get('victim_side') or 'unknown side'}{flag}  "
-            f"low {fig.get('low')} · best {fig.get('best')} · "
-            f"high {high if high is not None else 'open'} · grade {fig.get('grade')}",
+            f"\n{_figure_heading(fig, fig.get('victim_side'))}{grade}",
             highlight=False,
         )
         out.print(f"  {fig.get('grade_reason')}", style="dim", highlight=False)
@@ -731,12 +742,7 @@ def _print_ledger(detail: dict[str, Any]) -> None:
     )
     claims_by_id = {c["id"]: c for c in detail.get("claims", [])}
     for fig in detail.get("figures", []):
-        flag = " [bold red]CONTRADICTION[/]" if fig.get("contradiction") else ""
-        out.print(
-            f"\n[bold]{fig['measure']}[/] of {fig.get('victim_country') or 'unknown side'}{flag}  "
-            f"low {fig.get('low')} · best {fig.get('best')} · high {fig.get('high') or 'open'}",
-            highlight=False,
-        )
+        out.print(f"\n{_figure_heading(fig, fig.get('victim_country'))}", highlight=False)
         out.print(f"  {fig.get('reason')}", style="dim", highlight=False)
         table = Table(expand=True, show_header=True)
         table.add_column("claimant side", ratio=2)

@@ -207,7 +207,8 @@ class Claim:
     negated: bool = False  # "denied that 50 were killed": kept out of figures
     # How the figure counts: None for a plain figure, "cumulative" for a running total
     # ("rose to 32", "so far", "in all"), "incremental" for an addition ("12 more",
-    # "another five"), never to be taken as the total.
+    # "another five"), never to be taken as the total, "local" for a count the report gives
+    # place by place ("two killed in Kotli"), a part of the side's toll.
     toll: str | None = None
     # Claims that state parts of one total ("13 civilians and six soldiers") share this key:
     # the quantity_start of the first part in the sentence.

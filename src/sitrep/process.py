@@ -363,6 +363,9 @@ class CorpusRun:
     story_claims: dict[str, list[SourcedClaim]] = field(default_factory=dict)
     main_frame: dict[str, str] = field(default_factory=dict)  # report id -> main frame id
     episode_of_event: dict[str, str] = field(default_factory=dict)  # set by episodes()
+    # episodes grouped report by report, as a store's writer groups them (``_group``)
+    grouper: EpisodeGrouper | None = None
+    _moves_seen: int = 0
 
     def documents(self, reports: Iterable[Report]) -> Iterator[tuple[Extraction, dict[str, Any]]]:
         """Each extraction with its CONTRACT document (claims carry the event ids of the
@@ -371,6 +374,7 @@ class CorpusRun:
             report = extraction.report
             original = self.duplicates.add(report.id, report.body)
             event_of_frame = self.linker.add_all(extraction.frames)
+            self._group(event_of_frame.values())
             self.sources[report.id] = report.source
             frame_ids = {f.key: f.id for f in extraction.frames}
             self.frames.extend(extraction.frames)
@@ -386,6 +390,33 @@ class CorpusRun:
                 elif main is not None:
                     self.story_claims.setdefault(main, []).append(sourced)
             yield extraction, extraction.to_dict(event_of_frame)
+
+    def _episode_grouper(self) -> EpisodeGrouper:
+        if self.grouper is None:
+            stats = getattr(self.linker.index, "term_stats", None)
+            self.grouper = EpisodeGrouper(self.episode_config, term_stats=stats)
+        return self.grouper
+
+    def _group(self, linked: Iterable[str]) -> None:
+        """Regroup the events a report touched, as ``ReportWriter`` does: events an event
+        split or absorption emptied leave, the others are sketched again, by id."""
+        linker, grouper = self.linker, self._episode_grouper()
+        if self._moves_seen > len(linker.regrouped):  # someone took the moves
+            self._moves_seen = 0
+        moves = linker.regrouped[self._moves_seen :]
+        self._moves_seen = len(linker.regrouped)
+        touched = set(linked)
+        for source, target in moves:
+            touched |= {source, target}
+        frames = {event_id: linker.index.event_frames(event_id) for event_id in touched}
+        for event_id in sorted(touched):
+            if not frames[event_id]:
+                grouper.remove(event_id)
+        for event_id in sorted(touched):
+            if members := frames[event_id]:
+                event = build_event(event_id, members, [], rule=self.rule)
+                grouper.add(EventSketch.of(event, members, self.episode_config))
+        grouper.take_regrouped()
 
     def events(self) -> list[Event]:
         frames: dict[str, list[EventFrame]] = {}
@@ -407,11 +438,11 @@ class CorpusRun:
         frames_of: dict[str, list[EventFrame]] = {}
         for frame in self.frames:
             frames_of.setdefault(event_of[frame.id], []).append(frame)
-        stats = getattr(self.linker.index, "term_stats", None)
-        grouper = EpisodeGrouper(self.episode_config, term_stats=stats)
-        for event in events:
-            sketch = EventSketch.of(event, frames_of.get(event.id, []), self.episode_config)
-            grouper.add(sketch)
+        grouper = self._episode_grouper()
+        for event in events:  # events the run did not group (given by the caller)
+            if grouper.episode_of(event.id) is None:
+                sketch = EventSketch.of(event, frames_of.get(event.id, []), self.episode_config)
+                grouper.add(sketch)
         self.episode_of_event = {e.id: grouper.episode_of(e.id) or "" for e in events}
         claims: dict[str, list[SourcedClaim]] = {}
         for frame in self.frames:
@@ -424,12 +455,13 @@ class CorpusRun:
         return [
             build_episode(
                 episode_id,
-                [by_id[e] for e in members],
+                [by_id[e] for e in members if e in by_id],
                 claims.get(episode_id, []),
                 rule=self.rule,
                 sources=self.sources,
             )
             for episode_id, members in grouper.episodes().items()
+            if any(e in by_id for e in members)
         ]
 
     def final_ids(self, document: dict[str, Any]) -> dict[str, Any]:

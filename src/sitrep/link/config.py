@@ -134,7 +134,10 @@ class EpisodeConfig:
     story). 0: off."""
     text_threshold: float = 0.2
     """An event with no usable date (or an episode of such events) joins the episode of its
-    theatre whose term centroid its words match with at least this cosine (0: never)."""
+    theatre whose term centroid its words match with at least this cosine (0: never), given
+    evidence beyond a shared country (a shared town or province, or a war between states);
+    with only a country shared, twice this unless the episode holds the event's type; joining
+    through an undated event, the words must match that event too."""
     same_type_bonus: float = 0.1
     """Added to that cosine when the episode already holds an event of the event's type (a
     report of the hijacking fits the story that has the hijacking)."""

@@ -13,7 +13,12 @@ episode, under the rules of :class:`~sitrep.link.config.EpisodeConfig`:
 - two events of one report are one story unless their dates are too far apart or their
   places disagree: an unknown date or place neither confirms nor refutes (``same_report``);
 - an event with no usable date otherwise joins the episode of its theatre whose words it
-  shares most (``text_threshold``);
+  shares most (``text_threshold``), given evidence beyond a shared country: a shared town
+  or province, or a war between states; two stories of one country that each name towns
+  and share none stay apart, and with only a country in common the words must say twice
+  as much unless the episode holds the event's kind of violence. Joining through an
+  undated event, the words must match that event too, not only the episode's centroid
+  (a large centroid is close to any report of its kind in its theatre);
 - a report that bridges two episodes merges them; the older episode keeps its id, so ids
   stay stable as reports arrive (``take_regrouped`` lists the merges).
 
@@ -41,10 +46,11 @@ from sitrep.link.index import (
     months_meet,
     yearless_months,
 )
-from sitrep.link.terms import EventTerms, TermStats
+from sitrep.link.terms import EventTerms, TermStats, Vector, cosine
 from sitrep.models import Actor, Episode, Event, EventFrame, SourcedClaim, content_id
 
 DEFAULT_EPISODE_CONFIG = EpisodeConfig()
+_VECTOR_CACHE = 4096  # term vectors of undated events kept for pairwise matches
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,9 @@ class EventSketch:
     frame_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (frame id, terms)
     types: frozenset[str] = frozenset()  # event types of its frames ("other" left out)
     months: frozenset[int] = frozenset()  # months of days its undated reports name yearless
-    antecedent: bool = False  # only frames of earlier events its reports name as background
+    # an earlier event its reports name, with a time of its own in one of them, and no
+    # report's main event
+    antecedent: bool = False
     localities: frozenset[tuple[str, str | None]] = frozenset()  # towns, districts, sites
 
     @classmethod
@@ -94,7 +102,7 @@ class EventSketch:
             frame_terms=tuple((f.id, f.terms) for f in frames),
             types=frozenset(t for t in (event.type, *(f.type for f in frames)) if t) - {"other"},
             months=frozenset(m for f in frames for m in yearless_months(f)),
-            antecedent=bool(frames) and all(is_antecedent(f) for f in frames),
+            antecedent=any(is_antecedent(f) for f in frames) and not any(f.primary for f in frames),
             localities=frozenset(localities),
         )
 
@@ -143,6 +151,7 @@ class EpisodeGrouper:
         self._recent: dict[str, deque[str]] = {}  # country -> recent event ids
         self._undated: dict[str, deque[str]] = {}  # country -> recent events with no date
         self._by_report: dict[str, list[str]] = {}
+        self._vectors: dict[str, tuple[int, EventSketch, Vector]] = {}
 
     def __len__(self) -> int:
         return len(self._members)
@@ -366,17 +375,27 @@ class EpisodeGrouper:
                     not self._months_agree(sketch, other)
                 ):
                     continue
+                if (
+                    sketch.antecedent or self._of_antecedents(episode_id)
+                ) and not self._time_confirms(sketch, episode_id):
+                    continue
                 centroid = self._centroids.get(episode_id)
                 if centroid is None or not centroid.frames:
                     continue
                 if vector is None:
                     vector = stats.vector(sketch.terms)
                 score = stats.centroid_cosine(vector, centroid)
-                if sketch.types & self._types.get(episode_id, frozenset()):
+                if other.span is None:
+                    # undated events join without bound, and a large centroid is close to
+                    # any report of its kind of violence in its theatre: the words must
+                    # also match the undated event that places it there
+                    score = min(score, cosine(vector, self._vector_of(other)))
+                same_type = bool(sketch.types & self._types.get(episode_id, frozenset()))
+                if same_type:
                     score += self.config.same_type_bonus
                 # with no shared place below the country, the words must say it twice as
-                # strongly: two undated shootings in one country share most of their words
-                needed = self.config.text_threshold * (1 if placed else 2)
+                # strongly unless the episode holds the event's kind of violence
+                needed = self.config.text_threshold * (1 if placed or same_type else 2)
                 if score >= needed and (best is None or score > best[0]):
                     best = (score, episode_id)
         return [best[1]] if best else []
@@ -398,6 +417,34 @@ class EpisodeGrouper:
             return False
         return not a.countries or not b.countries or self._theatre(a, b)
 
+    def _time_confirms(self, sketch: EventSketch, episode_id: str) -> bool:
+        """Whether an episode's dates, or the months its undated reports name, agree with the
+        event's dates or named months. Words alone do not put an earlier event a report tells
+        of into a story, nor a story into an earlier event's episode: they share the
+        report's words."""
+        span = self._spans.get(episode_id)
+        named = {
+            m
+            for event_id in self._members.get(episode_id, ())
+            if (other := self._sketches.get(event_id)) is not None
+            for m in other.months
+        }
+        gap = self.config.max_gap_days
+        if sketch.span is not None:
+            if span is not None:
+                return day_gap(sketch.span, span) <= gap
+            return bool(named) and months_fit(named, sketch.span, gap)
+        if not sketch.months:
+            return False
+        if span is not None:
+            return months_fit(sketch.months, span, gap)
+        return bool(named) and months_meet(sketch.months, named)
+
+    def _of_antecedents(self, episode_id: str) -> bool:
+        """An episode of antecedent events only (see ``EventSketch.antecedent``)."""
+        members = [self._sketches.get(e) for e in self._members.get(episode_id, ())]
+        return bool(members) and all(m is not None and m.antecedent for m in members)
+
     def _months_agree(self, a: EventSketch, b: EventSketch) -> bool:
         """Whether the months named by undated events' reports agree with the other event's
         dates, or with the months its own reports name (``months_meet``)."""
@@ -417,27 +464,33 @@ class EpisodeGrouper:
             return False
         return day_gap(a.span, b.span) <= self.config.max_gap_days and self._theatre(a, b)
 
+    def _vector_of(self, sketch: EventSketch) -> Vector:
+        """The event's term vector under the current weights (cached per epoch)."""
+        epoch = self.term_stats.epoch
+        hit = self._vectors.get(sketch.id)
+        if hit is None or hit[0] != epoch or hit[1] is not sketch:
+            if len(self._vectors) >= _VECTOR_CACHE:  # bounded: start again
+                self._vectors.clear()
+            hit = (epoch, sketch, self.term_stats.vector(sketch.terms))
+            self._vectors[sketch.id] = hit
+        return hit[2]
+
     def _placed_together(self, a: EventSketch, b: EventSketch) -> bool | None:
         """For events that dates do not join, what their places say about one story.
 
-        True: they share a town or site; or one is a story of two or more countries (a war
-        between states, whose theatre is theirs) and the other names no town of its own,
-        or both name a province of it. None (apart): other theatres, or each names towns
-        and they share none (two undated shootings in two cities are two stories). False:
-        only a country or province is shared, so the words must say more."""
+        None (apart): other theatres, or two stories of one country that each name towns
+        and share none (two undated shootings in two cities are two stories). True: a
+        shared town, site or province, or a story of two or more countries (a war between
+        states: its theatre is theirs). False: only a country is shared, so the words must
+        say more."""
         if not self._theatre(a, b):
             return None
         if a.localities & b.localities:
             return True
-        shared_province = bool(a.admin1s & b.admin1s)
         international = len(a.countries) > 1 or len(b.countries) > 1
-        if a.localities and b.localities:
-            return True if international and shared_province else None
-        if international:
-            domestic = [s for s in (a, b) if len(s.countries) == 1]
-            if not any(s.localities for s in domestic) or shared_province:
-                return True
-        return False
+        if a.localities and b.localities and not international:
+            return None
+        return international or bool(a.admin1s & b.admin1s)
 
     def _theatre(self, a: EventSketch, b: EventSketch) -> bool:
         shared = a.countries & b.countries

@@ -908,6 +908,7 @@ class ClaimFinder:
             and (
                 head in self.lexicon.local_institutions
                 or (tok.dep_ == "compound" and tok.head.lower_ in self.lexicon.local_institutions)
+                or actor.name is None  # "a war monitor", "a rights group": of no stated body
             )
         )
         if local and place is not None:

@@ -283,11 +283,12 @@ def recent_span(published: date | None, days: int = 2) -> DateSpan | None:
 # --- antecedent events ----------------------------------------------------------------------
 #
 # A report of today's fighting names the events that led to it: "the clashes flared up after a
-# landmine explosion injured five soldiers", "the strikes came in response to the April attack
-# in which gunmen killed 26 people". A figure inside such a phrase counts that earlier event,
-# not the report's main one: its claim goes to a frame of its own (``antecedent``), dated by
-# the dates inside the phrase, so the linker can keep it out of the main event and episode
-# when its dates say it is another one (and leave it in the story when nothing says so).
+# landmine explosion on Wednesday injured five soldiers", "the strikes came in response to the
+# April attack in which gunmen killed 26 people". A figure inside such a phrase counts that
+# earlier event, not the report's main one: its claim goes to a frame of its own, dated by the
+# dates inside the phrase. When the phrase gives the event a time of its own, the frame is an
+# ``antecedent``: the linker keeps it out of the main event and episode unless its dates or
+# words put it there. Without one, it stays in its report's story.
 
 ANTECEDENT_DEPS = {"prep", "mark", "advcl", "acl", "pcomp", "agent"}
 
@@ -407,12 +408,22 @@ def split_antecedents(
             draft = FrameDraft(
                 len(drafts), etype, trigger, phrase.start_char, phrase.end_char, False, when
             )
-            draft.antecedent = True
             draft.months = frozenset(_month_words(phrase))
+            # an earlier event is another story only when its phrase gives it a time of its
+            # own ("a skirmish in May", "a mine blast on Wednesday"); without one ("after an
+            # operation in which 33 rebels were killed") it may be the story's own last hours
+            draft.antecedent = bool(when or draft.months or _has_time(phrase))
             draft.absorb(phrase)
             drafts.append(draft)
             made[scope] = draft
         claim_frames[n] = draft.key
+
+
+def _has_time(span: Span) -> bool:
+    """The phrase says when ("in May", "on Wednesday", "last week", "two months ago")."""
+    if any(t.ent_type_ == "DATE" for t in span):
+        return True
+    return bool(date_rules.find_dates(span.text, STAND_INS[0]))
 
 
 def _month_words(span: Span) -> Iterator[int]:

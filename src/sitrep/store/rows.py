@@ -196,6 +196,7 @@ def claim_from_row(row: Row) -> Claim:
         toll=row["toll"] if "toll" in keys else None,
         part_of=row["part_of"] if "part_of" in keys else None,
         as_of=parse_day(row["as_of"]) if "as_of" in keys else None,
+        statistic=bool(row["statistic"]) if "statistic" in keys else False,
     )
 
 

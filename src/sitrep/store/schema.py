@@ -280,6 +280,7 @@ _EPISODES = """
 ALTER TABLE claims ADD COLUMN toll TEXT;          -- cumulative | incremental | NULL
 ALTER TABLE claims ADD COLUMN part_of INTEGER;    -- shared by the parts of one total
 ALTER TABLE claims ADD COLUMN as_of TEXT;         -- the date a running toll is given for
+ALTER TABLE claims ADD COLUMN statistic INTEGER;  -- 1: a figure over a period, not of an event
 
 CREATE TABLE episodes (
     seq INTEGER PRIMARY KEY,    -- creation order: when two episodes merge the older id stays

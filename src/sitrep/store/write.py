@@ -39,7 +39,7 @@ _CLAIM_COLUMNS = _columns(
     extractor_version added_at
     """
 )
-_TOLL_COLUMNS = _columns("toll part_of as_of")
+_TOLL_COLUMNS = _columns("toll part_of as_of statistic")
 _QUOTE_COLUMNS = _columns(
     """
     id report_id text start end speaker_text speaker_name speaker_country speaker_type
@@ -206,11 +206,14 @@ def insert_claims(conn: sqlite3.Connection, extraction: Extraction, stamp: str) 
             )
         )
     columns = _CLAIM_COLUMNS
-    if any(c.toll is not None or c.part_of is not None or c.as_of for c in extraction.claims):
+    if any(
+        c.toll is not None or c.part_of is not None or c.as_of or c.statistic
+        for c in extraction.claims
+    ):
         # Named only when set, so a store held at an older schema still takes plain claims.
         columns += _TOLL_COLUMNS
         values = [
-            (*row, c.toll, c.part_of, rows.iso(c.as_of))
+            (*row, c.toll, c.part_of, rows.iso(c.as_of), int(c.statistic))
             for row, c in zip(values, extraction.claims, strict=True)
         ]
     conn.executemany(_insert_sql("claims", columns), values)
