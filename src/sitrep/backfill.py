@@ -31,7 +31,7 @@ from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_wo
 
 from sitrep.ingest import IngestError, read_reports
 from sitrep.models import Extraction, Report
-from sitrep.process import IngestSummary, ProgressHook, ReportWriter, split_errors
+from sitrep.process import IngestSummary, ProgressHook, ReportWriter, split_errors, unstored
 from sitrep.store import Store
 
 if TYPE_CHECKING:
@@ -171,17 +171,8 @@ def backfill_reports(
     _register(client, plugin)
     window = max_in_flight or max(2, 2 * len(client.scheduler_info().get("workers", {})))
 
-    def new_reports() -> Iterator[Report]:
-        for report in reports:
-            if store.has_report(report.id):
-                summary.unchanged += 1
-                if progress:
-                    progress("report", 1)
-                continue
-            yield report
-
     run = uuid.uuid4().hex[:8]
-    queue = enumerate(partitions(new_reports(), partition_size))
+    queue = enumerate(partitions(unstored(reports, store, summary, progress), partition_size))
     position: dict[str, int] = {}  # future key -> partition number
     arrived: dict[int, list[Extraction]] = {}  # back early, waiting for an earlier one
     next_to_write = 0

@@ -156,11 +156,10 @@ def ingest(
     episode: EpisodeOption = None,
 ) -> None:
     """Read reports, extract claims, quotes and events, link and reconcile them into the store."""
-    from sitrep.ingest import count_inputs, read_reports
-    from sitrep.ingest.relevance import RelevanceFilter
+    from sitrep.ingest import count_inputs
     from sitrep.link import episode_settings, link_settings
     from sitrep.nlp.pipeline import Extractor
-    from sitrep.process import IngestSummary, ingest_reports, split_errors
+    from sitrep.process import IngestSummary, ingest_reports
     from sitrep.store import Store
 
     with user_errors():
@@ -175,17 +174,8 @@ def ingest(
         )
         with Store(db) as store, _progress(quiet) as bar:
             task = bar.add_task("ingesting", total=count_inputs(paths) or None)
-
-            def on_error(error: Any) -> None:
-                bar.console.print(f"error: {error}", highlight=False, markup=False)
-
-            # The relevance filter sits between reading and spaCy: skipped reports cost no parse.
-            relevance = RelevanceFilter(enabled=not no_filter)
             summary = IngestSummary()
-            reports = relevance.keep(
-                split_errors(read_reports(paths, max_bytes=max_bytes), summary, on_error),
-                on_skip=lambda _report: bar.advance(task, 1),
-            )
+            relevance, reports = _readable_reports(paths, max_bytes, summary, bar, task, no_filter)
             summary = ingest_reports(
                 store,
                 reports,
@@ -229,10 +219,9 @@ def backfill(
 ) -> None:
     """Like `ingest`, with extraction on a Dask cluster; the store is the one ingest builds."""
     from sitrep.backfill import backfill_reports, connect, dashboard_note
-    from sitrep.ingest import count_inputs, read_reports
-    from sitrep.ingest.relevance import RelevanceFilter
+    from sitrep.ingest import count_inputs
     from sitrep.link import episode_settings, link_settings
-    from sitrep.process import IngestSummary, split_errors
+    from sitrep.process import IngestSummary
     from sitrep.store import Store
 
     with user_errors():
@@ -244,14 +233,8 @@ def backfill(
             with _progress(quiet) as bar:
                 task = bar.add_task("backfilling", total=count_inputs(paths) or None)
                 summary = IngestSummary()
-                relevance = RelevanceFilter(enabled=not no_filter)
-                reports = relevance.keep(
-                    split_errors(
-                        read_reports(paths, max_bytes=max_bytes),
-                        summary,
-                        lambda e: bar.console.print(f"error: {e}", highlight=False, markup=False),
-                    ),
-                    on_skip=lambda _report: bar.advance(task, 1),
+                relevance, reports = _readable_reports(
+                    paths, max_bytes, summary, bar, task, no_filter
                 )
                 summary = backfill_reports(
                     store,
@@ -269,6 +252,32 @@ def backfill(
                 )
             stats = store.stats()
     _finish(summary, stats, db, skipped=relevance.skipped)
+
+
+def _readable_reports(
+    paths: list[Path],
+    max_bytes: int,
+    summary: Any,
+    bar: Progress,
+    task: Any,
+    no_filter: bool,
+) -> tuple[Any, Iterator[Any]]:
+    """The reports read from ``paths``, unreadable inputs printed one line each and counted in
+    ``summary``, behind the relevance filter (between reading and spaCy: a skipped report costs
+    no parse); the filter is returned for its count."""
+    from sitrep.ingest import read_reports
+    from sitrep.ingest.relevance import RelevanceFilter
+    from sitrep.process import split_errors
+
+    def on_error(error: Any) -> None:
+        bar.console.print(f"error: {error}", highlight=False, markup=False)
+
+    relevance = RelevanceFilter(enabled=not no_filter)
+    reports = relevance.keep(
+        split_errors(read_reports(paths, max_bytes=max_bytes), summary, on_error),
+        on_skip=lambda _report: bar.advance(task, 1),
+    )
+    return relevance, reports
 
 
 def _finish(summary: Any, stats: dict[str, Any], db: Path, *, skipped: int) -> None:

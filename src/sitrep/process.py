@@ -80,6 +80,23 @@ def split_errors(
         yield item
 
 
+def unstored(
+    reports: Iterable[Report],
+    store: Store,
+    summary: IngestSummary,
+    progress: ProgressHook | None = None,
+) -> Iterator[Report]:
+    """The reports not yet in the store (the others are counted unchanged): what a re-run
+    skips before it costs a parse."""
+    for report in reports:
+        if store.has_report(report.id):
+            summary.unchanged += 1
+            if progress:
+                progress("report", 1)
+            continue
+        yield report
+
+
 def ingest_reports(
     store: Store,
     reports: Iterable[Report],
@@ -103,17 +120,8 @@ def ingest_reports(
         episode_config=episode_config,
     )
 
-    def new_reports() -> Iterator[Report]:
-        for report in reports:
-            if store.has_report(report.id):
-                summary.unchanged += 1
-                if progress:
-                    progress("report", 1)
-                continue
-            yield report
-
     pending: list[Extraction] = []
-    for extraction in extractor.extract(new_reports()):
+    for extraction in extractor.extract(unstored(reports, store, summary, progress)):
         pending.append(extraction)
         if len(pending) >= WRITE_BATCH:
             writer.write_all(pending)
