@@ -37,6 +37,23 @@ def test_cumulative(extractor, text, value):
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The health office had earlier said 41 people were killed in the shelling.", 41),
+        ("Officials initially reported that 12 people had died in the blast.", 12),
+        ("The governor previously said nine civilians were killed.", 9),
+    ],
+)
+def test_an_earlier_statement_is_that_sides_total_back_then(extractor, text, value):
+    assert only(run(extractor, text), "killed", value).toll == CUMULATIVE
+
+
+def test_an_earlier_event_is_not_an_earlier_total(extractor):
+    text = "Earlier, gunmen killed five people in the market, police said."
+    assert only(run(extractor, text), "killed", 5).toll is None
+
+
+@pytest.mark.parametrize(
     ("text", "measure", "value"),
     [
         ("Officials reported 12 more deaths on Sunday.", "killed", 12),

@@ -310,6 +310,8 @@ def _is_cumulative(doc: Doc, claim: ClaimMatch, vocab: TollVocabulary) -> bool:
                 return True  # "the toll stood at 19", "bringing the total to 32"
     if _of_toll_noun(doc[claim.mention.anchor], vocab):
         return True  # "a death toll of nine", "a total of 24 strikes"
+    if _earlier_statement(doc[claim.mention.anchor], vocab):
+        return True  # "the ministry had earlier said 58 were killed": its total back then
     on_path = {t.i for t in path}
     for tok in claim.sentence:
         if tok.lower_ in vocab.date_openers and tok.i not in on_path:
@@ -334,6 +336,19 @@ def _is_cumulative(doc: Doc, claim: ClaimMatch, vocab: TollVocabulary) -> bool:
         return True
     text = " " + " ".join(t.lower_ for t in words) + " "
     return any(f" {phrase} " in text for phrase in vocab.total_phrases)
+
+
+def _earlier_statement(anchor: Token, vocab: TollVocabulary) -> bool:
+    """The figure is what someone said earlier ("had earlier said 58 people were killed",
+    "initially reported that 12 had died"): a verb above the figure's own clause carries a
+    looking-back adverb. The figure's own verb does not count: "Earlier, gunmen killed five"
+    is an earlier event, not an earlier total."""
+    verbs = [t for t in anchor.ancestors if t.pos_ in {"VERB", "AUX"}]
+    return any(
+        child.dep_ == "advmod" and child.lower_ in vocab.retrospective
+        for verb in verbs[1:]
+        for child in verb.children
+    )
 
 
 def _of_toll_noun(anchor: Token, vocab: TollVocabulary) -> bool:
