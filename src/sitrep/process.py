@@ -7,6 +7,8 @@ reports, so a crash leaves whole reports only, and a re-run skips what is stored
 
 from __future__ import annotations
 
+import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,12 +289,55 @@ class StoredEpisodes:
 
 
 def stored_duplicates(store: Store) -> DuplicateDetector:
-    """A near-copy detector that knows every report already stored (signatures are kept in
-    the store, so nothing is rehashed and copies are caught across runs)."""
-    detector = DuplicateDetector()
-    for report_id, original, signature in store.iter_minhashes():
-        detector.load(report_id, signature, original)
+    """A near-copy detector over everything the store holds: candidates are looked up by the
+    store's band keys (signatures are kept in the store, so nothing is rehashed, copies are
+    caught across runs, and memory does not grow with the store)."""
+    detector = DuplicateDetector(index=StoreBandIndex(store))
+    while missing := store.reports_without_band_keys():  # stored before band keys were kept
+        with store.batch():
+            for report_id, signature in missing:
+                store.add_band_keys(report_id, detector.band_keys(signature))
     return detector
+
+
+class StoreBandIndex:
+    """A near-copy detector's memory in the store: band keys in ``report_bands``, signatures
+    and originals on the reports. Only the last few reports added are held, until the store
+    has them."""
+
+    def __init__(self, store: Store, *, recent: int = 256) -> None:
+        self.store = store
+        self._recent: OrderedDict[str, tuple[tuple[int, ...], str | None]] = OrderedDict()
+        self._size = recent
+
+    def __len__(self) -> int:
+        return int(self.store.stats().get("reports", 0))
+
+    def candidates(self, keys: Sequence[int]) -> list[tuple[str, str | None, tuple[int, ...]]]:
+        return [(rid, original, sig) for rid, original, sig, _ in self.store.band_candidates(keys)]
+
+    def remember(
+        self, report_id: str, signature: tuple[int, ...], original: str | None, keys: list[int]
+    ) -> None:
+        self._recent[report_id] = (signature, original)
+        while len(self._recent) > self._size:
+            self._recent.popitem(last=False)
+        self.store.add_band_keys(report_id, keys)
+
+    def knows(self, report_id: str) -> bool:
+        return report_id in self._recent or self.store.has_report(report_id)
+
+    def signature_of(self, report_id: str) -> tuple[int, ...] | None:
+        found = self._recent.get(report_id)
+        return found[0] if found else None
+
+    def original_of(self, report_id: str) -> str | None:
+        found = self._recent.get(report_id)
+        return found[1] if found else self.store.report_original(report_id)
+
+    def order_of(self, report_id: str) -> int:
+        position = self.store.report_position(report_id)
+        return position if position is not None else sys.maxsize
 
 
 def rebuild_event(store: Store, event_id: str, *, rule: str = "conservative") -> Event:

@@ -11,10 +11,12 @@ from spacy.tokens import Doc, Span, Token
 
 from sitrep.knowledge import Catalog, CatalogEntry, Lexicon, Seat, normalize_name
 from sitrep.models import Actor
+from sitrep.nlp.doctext import doc_text
 
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_GROUP = {"it", "they", "them", "we"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
+_RESOLVED_KEY = "sitrep.resolved"  # doc.user_data: (resolver, span, day, skip, owner) -> Actor
 _STOP_HEADS = {"report", "statement", "version", "figure", "toll", "count", "tally"}
 # "Iranian-backed", "Saudi-led": the country word names a sponsor, not the actor's own state
 _SPONSOR_WORDS = {"backed", "led", "linked", "allied", "aligned", "supported", "funded", "based"}
@@ -44,14 +46,19 @@ class ActorResolver:
         found: list[tuple[int, int, CatalogEntry]] = []
         taken: set[int] = set()
         max_len = min(self.catalog.max_alias_words + 2, end - start)
+        text = doc_text(doc)
+        # each token's characters once: a span's text is the document's text from its first
+        # token's offset to its last token's end
+        tokens = [(t.idx, t.idx + len(t.text), t.is_punct) for t in doc[start:end]]
         for length in range(max_len, 0, -1):
             for a in range(start, end - length + 1):
                 b = a + length
                 if any(i in taken or i in skip for i in range(a, b)):
                     continue
-                if doc[a].is_punct or doc[b - 1].is_punct:
+                first, last = tokens[a - start], tokens[b - 1 - start]
+                if first[2] or last[2]:
                     continue
-                entry = self.entry(doc[a:b].text, day)
+                entry = self.entry(text[first[0] : last[1]], day)
                 if entry is not None:
                     found.append((a, b, entry))
                     taken.update(range(a, b))
@@ -65,7 +72,19 @@ class ActorResolver:
         skip: Collection[int] = (),
         owner: Actor | None = None,
     ) -> Actor | None:
-        """The actor a noun phrase names. ``owner`` resolves "its"/"their" (the claimant)."""
+        """The actor a noun phrase names. ``owner`` resolves "its"/"their" (the claimant).
+
+        Answers are kept per document (in ``doc.user_data``): a phrase is resolved once
+        however often the attribution asks about it."""
+        memo = span.doc.user_data.setdefault(_RESOLVED_KEY, {})
+        key = (id(self), span.start, span.end, day, frozenset(skip), owner)
+        if key not in memo:
+            memo[key] = self._resolve(span, day, skip, owner)
+        return memo[key]
+
+    def _resolve(
+        self, span: Span, day: date | None, skip: Collection[int], owner: Actor | None
+    ) -> Actor | None:
         doc = span.doc
         tokens = [t for t in span if t.i not in skip and not t.is_space]
         while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):

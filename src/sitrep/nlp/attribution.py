@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from sitrep.nlp.doctext import doc_text
+
 NP_POS = {"DET", "ADJ", "PROPN", "NOUN", "NUM", "PART", "PRON", "ADP", "CCONJ", "PUNCT"}
 NP_STOP = {"after", "before", "when", "while", "as", "on", "in", "at", "during", "following"}
 QUOTING_VERBS = {"quote", "cite"}
@@ -118,7 +120,7 @@ class Blocks:
 
     @classmethod
     def of(cls, doc: Doc) -> Blocks:
-        text = doc.text
+        text = doc_text(doc)
         starts: list[int] = []
         numbers: list[int] = []
         lead_ins: set[int] = set()

@@ -17,6 +17,7 @@ from sitrep.link import EventTaxonomy, EventType, default_event_types
 from sitrep.link.index import ANTECEDENT_TERM, YEARLESS_PREFIX
 from sitrep.models import DateSpan
 from sitrep.nlp import dates as date_rules
+from sitrep.nlp.doctext import doc_text
 
 TERM_POS = {"NOUN", "PROPN", "VERB", "NUM"}
 TERM_ENTS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -166,7 +167,7 @@ def yearless_terms(
     if not draft.primary:
         months |= months_in([(s.start_char, s.end_char) for s in draft.sentences], others)
     if draft.primary or not (months or draft.antecedent):
-        months |= months_in([(0, len(doc.text))], antecedent_ranges(doc) + others)
+        months |= months_in([(0, len(doc_text(doc)))], antecedent_ranges(doc) + others)
     return tuple(f"{YEARLESS_PREFIX}{m:02d}" for m in sorted(months))
 
 

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from sitrep.knowledge import normalize_name
 from sitrep.models import Actor, PlaceMention
+from sitrep.nlp.doctext import doc_text
 
 
 @dataclass
@@ -263,7 +264,7 @@ ACRONYM = re.compile(
 def learn_acronyms(doc: Doc, memory: EntityMemory, resolve: Callable[[Span], Actor | None]) -> None:
     """ "The Baloch Liberation Army (BLA)": the acronym stands for what the name resolves to
     (an armed group no catalog lists takes the country of the report's fighting)."""
-    for m in ACRONYM.finditer(doc.text):
+    for m in ACRONYM.finditer(doc_text(doc)):
         span = doc.char_span(m.start(1), m.end(1) - 1, alignment_mode="contract")
         while span is not None and len(span) and span[0].lower_ in {"the", "of", "for", "and"}:
             span = span[1:]

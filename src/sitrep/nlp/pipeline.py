@@ -55,6 +55,7 @@ from sitrep.nlp.claims import (
     said_it_attacked,
     victim_rules,
 )
+from sitrep.nlp.doctext import doc_text
 from sitrep.nlp.frames import (
     FrameDraft,
     Triggers,
@@ -184,7 +185,7 @@ def paragraphs(doc: Doc) -> Doc:
     """Blank lines and line breaks after a finished sentence or a short heading end
     sentences (hard-wrapped lines do not), and a dateline ("KABUL —") stands apart."""
     line_start = 0
-    text = doc.text
+    text = doc_text(doc)
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         gap = prev.text if prev.is_space else prev.whitespace_
@@ -274,7 +275,7 @@ def places_component(doc: Doc) -> Doc:
     gaz = geo.default_gazetteer()
     found: list[PlaceMention] = []
     context: list[str] = []
-    text = doc.text  # built from every token on each access: read it once
+    text = doc_text(doc)  # built from every token on each access: read it once
     lowered = text.lower()
     dateline = find_dateline(text)
     if dateline is not None:
@@ -351,13 +352,13 @@ def dates_component(doc: Doc) -> Doc:
     published: date | None = doc._.published
     found = [
         DateMention(start, end, span, _is_speech_date(doc, start, end))
-        for start, end, span in date_rules.find_dates(doc.text, published)
+        for start, end, span in date_rules.find_dates(doc_text(doc), published)
     ]
     if published is None:
         # Undated report: "in August" still marks a statistic even if its year is unknown.
         found += [
             DateMention(start, end, span, _is_speech_date(doc, start, end), anchored=False)
-            for start, end, span in date_rules.find_dates(doc.text, date.today())
+            for start, end, span in date_rules.find_dates(doc_text(doc), date.today())
             if date_rules.is_period(span)
         ]
     doc._.dates = found
@@ -396,7 +397,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
     finder = k.finder
     day: date | None = doc._.published
     discourse = Discourse(blocks=Blocks.of(doc))
-    dateline = find_dateline(doc.text)
+    dateline = find_dateline(doc_text(doc))
     memory = discourse.memory
     memory.home, memory.theatre = report_countries(
         doc._.places or (), dateline[2] if dateline else None
@@ -410,7 +411,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
     if home is not None:
         # "the army said": until the report names a state, it means the one it is datelined in
         discourse.last_with_country = Actor(text="", country=home, type="government")
-    quote_spans = find_quote_spans(doc.text)
+    quote_spans = find_quote_spans(doc_text(doc))
     quote_tokens = [tokens_in(doc, q.start, q.end) for q in quote_spans]
     discourse.quoted = {i for tokens in quote_tokens for i in tokens}
     quantities = list(doc._.quantities or ())
@@ -518,7 +519,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
         )
         for mention, measure, victim, claimant, period in sent_claims:
             statistic = period is not None and (
-                counts_events or _is_span_expression(doc.text[period.start : period.end])
+                counts_events or _is_span_expression(doc_text(doc)[period.start : period.end])
             )
             claims.append(
                 ClaimMatch(
@@ -583,7 +584,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
         attacked = source is not None and source.country and said_it_attacked(sent)
         memory.attacker = source.country if attacked and source is not None else None
     doc._.claims = casualties_as_deaths(claims)
-    doc._.quotes = speakers_of_continued(quotes, doc.text)
+    doc._.quotes = speakers_of_continued(quotes, doc_text(doc))
 
 
 def speakers_of_continued(quotes: list[QuoteMatch], text: str) -> list[QuoteMatch]:
@@ -954,7 +955,7 @@ def to_extraction(doc: Doc, report: Report, k: Knowledge) -> Extraction:
         quotes=quotes,
         places=places,
         frames=frames,
-        cited_outlets=find_outlets(doc.text),
+        cited_outlets=find_outlets(doc_text(doc)),
         extractor_version=EXTRACTOR_VERSION,
     )
 
@@ -968,7 +969,7 @@ def _frames(
     # Without a publication date the linker has no date window for the report; the months
     # its text names stand in. With one they would only add a term every candidate shares.
     dates = [(d.start, d.span) for d in doc._.dates if d.anchored] if not report.published else []
-    yearless = named_months(doc.text) if not report.published else []
+    yearless = named_months(doc_text(doc)) if not report.published else []
     whole_terms = report_terms(doc, dates=dates)
     for draft in drafts:
         frame_claims = [c for c in claims if c.frame == draft.key]

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from sitrep.knowledge import merged_data
 from sitrep.models import Claim, DateSpan, PlaceMention
 from sitrep.nlp.claims import ClaimMatch, clause_tokens, heads_path
+from sitrep.nlp.doctext import doc_text
 
 ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "obj", "attr", "dative", "oprd"}
 CUMULATIVE = "cumulative"
@@ -505,9 +506,8 @@ def as_of_date(
         text = mention.span.text.lower()
         if text.startswith(vocab.date_openers):
             continue
-        lead = LEAD_WORDS.sub(
-            "", doc.text[max(sent.start_char, mention.start - 24) : mention.start].lower().rstrip()
-        )
+        before = doc_text(doc)[max(sent.start_char, mention.start - 24) : mention.start]
+        lead = LEAD_WORDS.sub("", before.lower().rstrip())
         if any(lead.endswith(f" {w}") or lead == w for w in vocab.as_of_before):
             return mention.span.end
         if cumulative and mention.span.granularity == "day":

@@ -377,6 +377,19 @@ CREATE TABLE source_queue (
 """
 
 
+# The LSH band keys of each report's MinHash signature, so that a writer finds the near-copy
+# candidates of a new report by index instead of holding every signature in memory. Reports
+# stored before this migration get their keys the first time a writer opens the store.
+_BANDS = """
+CREATE TABLE report_bands (
+    band_key INTEGER NOT NULL,  -- 64-bit hash of (band number, that band of the signature)
+    report_id TEXT NOT NULL
+);
+CREATE INDEX report_bands_by_key ON report_bands(band_key);
+CREATE INDEX report_bands_by_report ON report_bands(report_id);
+"""
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables", _CORE),
     Migration(
@@ -387,6 +400,7 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "near-copies: original report and MinHash signature", _NEAR_COPIES),
     Migration(4, "episodes and toll fields of claims", _EPISODES),
     Migration(5, "live sources: feed state, seen URLs, failures", _SOURCES),
+    Migration(6, "near-copy band keys: LSH buckets looked up in the store", _BANDS),
 ]
 
 

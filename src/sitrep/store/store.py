@@ -19,6 +19,7 @@ from typing import Any, TypedDict
 
 from sitrep.models import Event, EventFrame, Extraction, SourcedClaim
 from sitrep.store import rows, write
+from sitrep.store.bands import BandsMixin
 from sitrep.store.episodes import EpisodesMixin
 from sitrep.store.errors import StoreError, StoreQueryError
 from sitrep.store.facets import DEFAULT_FACET_LIMIT, FacetCache, Facets
@@ -39,7 +40,7 @@ class Page(TypedDict):
 PathLike = str | os.PathLike[str]
 
 
-class Store(SourcesMixin, EpisodesMixin):
+class Store(SourcesMixin, EpisodesMixin, BandsMixin):
     """Open (creating and migrating if needed) a sitrep database. Usable as a context manager."""
 
     def __init__(self, path: PathLike, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
