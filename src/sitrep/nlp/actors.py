@@ -16,10 +16,14 @@ from sitrep.nlp.doctext import doc_text
 PRONOUNS_PERSON = {"he", "she", "him", "her"}
 PRONOUNS_GROUP = {"it", "they", "them", "we"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
-_RESOLVED_KEY = "sitrep.resolved"  # doc.user_data: (resolver, span, day, skip, owner) -> Actor
+# doc.user_data: (resolver, {(span start, end, day, skip, owner): Actor | None})
+_RESOLVED_KEY = "sitrep.resolved"
 _STOP_HEADS = {"report", "statement", "version", "figure", "toll", "count", "tally"}
 # "Iranian-backed", "Saudi-led": the country word names a sponsor, not the actor's own state
 _SPONSOR_WORDS = {"backed", "led", "linked", "allied", "aligned", "supported", "funded", "based"}
+
+
+ENTRY_CACHE_SIZE = 50_000  # catalog look-ups remembered (phrase, day)
 
 
 @dataclass
@@ -32,10 +36,15 @@ class ActorResolver:
     place_country: Callable[[str], str | None] | None = None
     seats: dict[str, Seat] = field(default_factory=dict)  # capitals and metonyms
     _cache: dict[tuple[str, date | None], CatalogEntry | None] = field(default_factory=dict)
+    # role titles and their aliases in one map (word -> title), built once per lexicon
+    # and the words a title of several words can end with ("minister" of "prime minister")
+    _titles: tuple[Lexicon, dict[str, str], frozenset[str]] | None = field(default=None, repr=False)
 
     def entry(self, text: str, day: date | None) -> CatalogEntry | None:
         key = (text, day)
         if key not in self._cache:
+            if len(self._cache) >= ENTRY_CACHE_SIZE:
+                self._cache.clear()  # a backfill of millions of reports: keep memory bounded
             self._cache[key] = self.catalog.lookup(text, day)
         return self._cache[key]
 
@@ -76,8 +85,11 @@ class ActorResolver:
 
         Answers are kept per document (in ``doc.user_data``): a phrase is resolved once
         however often the attribution asks about it."""
-        memo = span.doc.user_data.setdefault(_RESOLVED_KEY, {})
-        key = (id(self), span.start, span.end, day, frozenset(skip), owner)
+        held = span.doc.user_data.get(_RESOLVED_KEY)
+        if held is None or held[0] is not self:
+            held = span.doc.user_data[_RESOLVED_KEY] = (self, {})
+        memo = held[1]
+        key = (span.start, span.end, day, frozenset(skip), owner)
         if key not in memo:
             memo[key] = self._resolve(span, day, skip, owner)
         return memo[key]
@@ -364,16 +376,20 @@ class ActorResolver:
     def title_of(self, tok: Token) -> str | None:
         """The role title a word is ("PM" -> "prime minister", "Minister" after "Prime")."""
         lex = self.lexicon
+        if self._titles is None or self._titles[0] is not lex:
+            aliases = lex.title_aliases
+            known = {w: aliases.get(w, w) for w in {*lex.role_titles, *aliases}}
+            ends = frozenset(k[p + 1 :] for k in known for p, ch in enumerate(k) if ch == " ")
+            self._titles = (lex, known, ends)
+        _, titles, ends = self._titles
         word = tok.lower_.rstrip(".")
-        if tok.i > 0:
-            two = f"{tok.doc[tok.i - 1].lower_} {word}"
-            if two in lex.role_titles or two in lex.title_aliases:
-                return lex.title_aliases.get(two, two)
+        if tok.i > 0 and word in ends:
+            found = titles.get(f"{tok.doc[tok.i - 1].lower_} {word}")
+            if found is not None:
+                return found
         if word in lex.unnamed_sources and not _beside_name(tok):
             return None  # "a source", "a witness": no one in particular
-        if word in lex.role_titles or word in lex.title_aliases:
-            return lex.title_aliases.get(word, word)
-        return None
+        return titles.get(word)
 
     def _country_in(self, tokens: list[Token], skip: Collection[int]) -> str | None:
         """Country named by a nationality adjective, a country name or its possessive; the

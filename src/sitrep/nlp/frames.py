@@ -171,15 +171,22 @@ def yearless_terms(
     return tuple(f"{YEARLESS_PREFIX}{m:02d}" for m in sorted(months))
 
 
+_ANTECEDENT_RANGES_KEY = "sitrep.antecedent_ranges"  # doc.user_data: found once per doc
+
+
 def antecedent_ranges(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges of the phrases that name an earlier event ("since the 7 October
     attack", not "since December 7", which only opens a period)."""
+    known = doc.user_data.get(_ANTECEDENT_RANGES_KEY)
+    if known is not None:
+        return list(known)  # found once per document: every frame of the report asks
     out = []
     for sent in doc.sents:
         for start, end in antecedent_scopes(sent):
             words = doc[start:end]
             if any(t.pos_ in {"NOUN", "VERB"} and t.ent_type_ != "DATE" for t in words):
                 out.append((words.start_char, words.end_char))
+    doc.user_data[_ANTECEDENT_RANGES_KEY] = tuple(out)
     return out
 
 
@@ -323,9 +330,7 @@ def antecedent_scopes(sent: Span, words: AntecedentWords | None = None) -> list[
     was sparked by a raid in which gunmen killed nine"). A phrase that holds the sentence's
     root is no antecedent."""
     words = words or antecedent_words()
-    last_words: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in words.openers:
-        last_words.setdefault(phrase[-1], []).append(phrase)
+    last_words = _openers_by_last_word(words)
     doc = sent.doc
     found: list[tuple[int, int]] = []
     for tok in sent:
@@ -341,6 +346,15 @@ def antecedent_scopes(sent: Span, words: AntecedentWords | None = None) -> list[
         head = tok.head if tok.dep_ == "mark" else tok
         found.append((min(head.left_edge.i, tok.i), head.right_edge.i + 1))
     return [(a, b) for a, b in found if not a <= sent.root.i < b and b - a >= 2]
+
+
+@lru_cache(maxsize=8)
+def _openers_by_last_word(words: AntecedentWords) -> dict[str, list[tuple[str, ...]]]:
+    """The opener phrases by their last word (what a token is matched against)."""
+    last_words: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in words.openers:
+        last_words.setdefault(phrase[-1], []).append(phrase)
+    return last_words
 
 
 def _cause_scopes(tok: Token, sent: Span, words: AntecedentWords) -> list[tuple[int, int]]:

@@ -139,10 +139,24 @@ def place_country(name: str) -> str | None:
     return place.country if place is not None else None
 
 
+# country_of_word's answers, per gazetteer: the actor rules ask about the same words often
+_WORD_COUNTRIES_MAX = 50_000
+_WORD_COUNTRIES: dict[int, tuple[geo.Gazetteer, dict[str, str | None]]] = {}
+
+
 def country_of_word(word: str) -> str | None:
     """ISO3 of a nationality adjective ("Afghan") or a country's name ("Pakistan's")."""
     gazetteer = geo.default_gazetteer()
-    return gazetteer.country_of_demonym(word) or gazetteer.country_code(word)
+    held = _WORD_COUNTRIES.get(id(gazetteer))
+    if held is None or held[0] is not gazetteer:
+        _WORD_COUNTRIES.clear()
+        held = _WORD_COUNTRIES[id(gazetteer)] = (gazetteer, {})
+    known = held[1]
+    if len(known) >= _WORD_COUNTRIES_MAX:
+        known.clear()  # memory stays bounded over a long backfill
+    if word not in known:
+        known[word] = gazetteer.country_of_demonym(word) or gazetteer.country_code(word)
+    return known[word]
 
 
 NO_BUNDLED = "no-bundled-actors"  # first part of a knowledge key: only the user's catalogs
