@@ -67,6 +67,8 @@ ActorOption = Annotated[str | None, typer.Option(help="Actor name (substring).")
 SearchOption = Annotated[str | None, typer.Option("--q", help="Full-text search.")]
 LimitOption = Annotated[int, typer.Option(help="Rows per page.")]
 OffsetOption = Annotated[int, typer.Option(help="Rows to skip.")]
+MaxBytesOption = Annotated[int, typer.Option(help="Largest file (or JSONL line) accepted.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 LinkOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -147,10 +149,8 @@ def ingest(
     no_bundled_actors: NoBundledOption = False,
     workers: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option(help="Reports per spaCy batch.")] = 32,
-    max_bytes: Annotated[
-        int, typer.Option(help="Largest file (or JSONL line) accepted.")
-    ] = 5_000_000,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    max_bytes: MaxBytesOption = 5_000_000,
+    quiet: QuietOption = False,
     link: LinkOption = None,
     no_filter: NoFilterFlag = False,
     episode: EpisodeOption = None,
@@ -208,10 +208,8 @@ def backfill(
     ] = None,
     rule: RuleOption = "conservative",
     catalog: CatalogOption = None,
-    max_bytes: Annotated[
-        int, typer.Option(help="Largest file (or JSONL line) accepted.")
-    ] = 5_000_000,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    max_bytes: MaxBytesOption = 5_000_000,
+    quiet: QuietOption = False,
     link: LinkOption = None,
     no_bundled_actors: NoBundledOption = False,
     no_filter: NoFilterFlag = False,
