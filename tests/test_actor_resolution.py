@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from sentences import only as claim_of
+from sentences import run as run_text
 from sitrep.knowledge import KnowledgeError, load_catalog, load_seats
-from sitrep.models import Actor, Claim, Extraction, Report
+from sitrep.models import Actor, Extraction
 from sitrep.nlp.memory import EntityMemory
+
+
+def run(extractor, text: str, published: date | None = date(2024, 5, 2)) -> Extraction:
+    return run_text(extractor, text, published)
 
 
 @pytest.fixture(scope="module")
@@ -21,16 +27,6 @@ def bare():
     from sitrep.nlp.pipeline import Extractor
 
     return Extractor(bundled_actors=False)
-
-
-def run(extractor, text: str, published: date | None = date(2024, 5, 2)) -> Extraction:
-    return extractor.extract_one(Report(source="t.txt", text=text, published=published))
-
-
-def claim_of(ex: Extraction, measure: str, value: int) -> Claim:
-    found = [c for c in ex.claims if c.measure == measure and c.quantity.value == value]
-    assert len(found) == 1, [(c.measure, c.quantity.value) for c in ex.claims]
-    return found[0]
 
 
 # --- country and type from the phrase --------------------------------------------------------

@@ -7,17 +7,13 @@ from datetime import date
 
 import pytest
 
-from sitrep.models import Claim, Extraction, Report
+from sentences import only as claim_of
+from sentences import run as run_text
+from sitrep.models import Claim, Extraction
 
 
 def run(extractor, text: str, published: date | None = date(2024, 5, 2)) -> Extraction:
-    return extractor.extract_one(Report(source="t.txt", text=text, published=published))
-
-
-def claim_of(ex: Extraction, measure: str, value: int) -> Claim:
-    found = [c for c in ex.claims if c.measure == measure and c.quantity.value == value]
-    assert len(found) == 1, [(c.measure, c.quantity.value) for c in ex.claims]
-    return found[0]
+    return run_text(extractor, text, published)
 
 
 def own_voice(claim: Claim) -> bool:

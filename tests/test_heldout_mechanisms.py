@@ -8,19 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sitrep.models import Claim, Extraction, Place, PlaceMention, Report
+from sentences import only
+from sentences import run as run_text
+from sitrep.models import Claim, Extraction, Place, PlaceMention
 from sitrep.nlp.memory import local_country, report_countries
 from sitrep.nlp.pipeline import find_dateline
 
 
-def run(extractor, text: str) -> Extraction:
-    return extractor.extract_one(Report(source="h.txt", text=text, published=date(2025, 2, 3)))
-
-
-def only(extraction: Extraction, measure: str, value: int) -> Claim:
-    found = [c for c in extraction.claims if c.measure == measure and c.quantity.value == value]
-    assert len(found) == 1, [(c.measure, c.quantity.value) for c in extraction.claims]
-    return found[0]
+def run(extractor, text: str, published: date | None = date(2025, 2, 3)) -> Extraction:
+    return run_text(extractor, text, published)
 
 
 def side(claim: Claim) -> tuple[str | None, str | None]:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from sitrep.models import Extraction, Report
-
-
-def run(extractor, text: str) -> Extraction:
-    return extractor.extract_one(Report(source="m.txt", text=text, published=date(2024, 3, 10)))
+from sentences import run
+from sitrep.models import Extraction
 
 
 def figures(extraction: Extraction) -> list[tuple[str, int | None]]:

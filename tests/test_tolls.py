@@ -7,18 +7,9 @@ from datetime import date
 
 import pytest
 
-from sitrep.models import Actor, Claim, Extraction, Quantity, Report
+from sentences import only, run
+from sitrep.models import Actor, Claim, Quantity
 from sitrep.nlp.tolls import CUMULATIVE, INCREMENTAL, LOCAL, stated_parts
-
-
-def run(extractor, text: str) -> Extraction:
-    return extractor.extract_one(Report(source="t.txt", text=text, published=date(2024, 3, 10)))
-
-
-def only(extraction: Extraction, measure: str, value: int) -> Claim:
-    found = [c for c in extraction.claims if c.measure == measure and c.quantity.value == value]
-    assert len(found) == 1, [(c.measure, c.quantity.value) for c in extraction.claims]
-    return found[0]
 
 
 @pytest.mark.parametrize(

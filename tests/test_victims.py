@@ -3,19 +3,8 @@ written for these tests."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from sitrep.models import Claim, Extraction, Report
-
-
-def run(extractor, text: str) -> Extraction:
-    return extractor.extract_one(Report(source="v.txt", text=text, published=date(2024, 3, 10)))
-
-
-def only(extraction: Extraction, measure: str, value: int) -> Claim:
-    found = [c for c in extraction.claims if c.measure == measure and c.quantity.value == value]
-    assert len(found) == 1, [(c.measure, c.quantity.value) for c in extraction.claims]
-    return found[0]
+from sentences import only, run
+from sitrep.models import Claim
 
 
 def side(claim: Claim) -> tuple[str | None, str | None]:
