@@ -321,13 +321,7 @@ class Store(SourcesMixin, EpisodesMixin, BandsMixin):
             "SELECT id, original_id, minhash FROM reports WHERE minhash IS NOT NULL ORDER BY rowid"
         )
         for row in found:
-            try:
-                signature = rows.unpack_minhash(row["minhash"])
-            except ValueError as exc:
-                raise StoreError(
-                    f"{self.path}: report {row['id']} has a damaged MinHash signature ({exc})"
-                ) from None
-            yield row["id"], row["original_id"], signature
+            yield row["id"], row["original_id"], self._signature(row)
 
     # --- reads for the CLI, API and pages ---------------------------------------------------
 
