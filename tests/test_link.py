@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
@@ -326,6 +327,42 @@ def test_event_terms_norm_follows_added_frames():
     epoch = stats.epoch
     assert centroid.norm(stats.idf, epoch) == pytest.approx(fresh.norm(stats.idf, epoch))
     assert centroid.frames == 2 and centroid.tf["mortar"] > centroid.tf["night"]
+
+
+def test_idf_by_document_frequency_follows_every_report_seen():
+    stats = TermStats()
+    stats.observe(frame("a", terms=CLASH_TERMS))
+    stats.observe(frame("b", terms=STRIKE_TERMS))
+
+    def expected(term: str) -> float:
+        return math.log((stats.documents + 1) / (stats.df.get(term, 0) + 1)) + 1.0
+
+    terms = [*CLASH_TERMS, "never-seen"]
+    assert stats.idfs(terms) == [expected(t) for t in terms]
+    before = stats.idf(CLASH_TERMS[0])
+    stats.observe(frame("c", terms=GOMA_TERMS))  # one more report: every weight changes
+    assert stats.idf(CLASH_TERMS[0]) == expected(CLASH_TERMS[0]) != before
+    assert stats.idfs([]) == [] and stats.idfs(["never-seen"]) == [expected("never-seen")]
+
+
+def test_centroid_cosine_and_norm_equal_their_definitions_exactly():
+    stats = TermStats()
+    for i, terms in enumerate([CLASH_TERMS, STRIKE_TERMS, GOMA_TERMS]):
+        stats.observe(frame(f"d{i}", terms=terms))
+    centroid = EventTerms()
+    centroid.add(CLASH_TERMS)
+    centroid.add((*STRIKE_TERMS, *CLASH_TERMS[:3]))
+    weights, norm = stats.vector((*CLASH_TERMS, "goma"))
+    dot = sum(w * centroid.tf[t] * stats.idf(t) for t, w in weights.items() if t in centroid.tf)
+    centroid_norm = math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in centroid.tf.items()))
+    assert stats.centroid_cosine((weights, norm), centroid) == dot / (norm * centroid_norm)
+    slow = EventTerms()
+    slow.add(CLASH_TERMS)
+    slow.add((*STRIKE_TERMS, *CLASH_TERMS[:3]))
+    assert slow.norm(stats.idf, 7) == centroid.norm(stats.idf, 7, many=stats.idfs)
+    stats.observe(frame("d3", terms=("clash", "goma")))  # the idf of the dot changes too
+    again = stats.centroid_cosine((weights, norm), centroid)
+    assert again != dot / (norm * centroid_norm)
 
 
 def look_alike_stream() -> tuple[list[EventFrame], EventFrame, EventFrame, EventFrame]:
@@ -866,3 +903,15 @@ def test_undated_reports_naming_days_months_apart_do_not_link():
     assert linker.add(december) != july
     assert linker.add(frame("r3", terms=(*CLASH_TERMS, f"{YEARLESS_PREFIX}08"))) == july
     assert months_meet({12}, {1}) and months_meet({7}, ()) and not months_meet({7}, {12, 10})
+
+
+def test_place_evidence_follows_a_frame_rebuilt_with_other_places():
+    linker = Linker()
+    other = frame("r2", places=(ASADABAD,))
+    same_town = linker.evidence(frame("r1", places=(ASADABAD,)), other)
+    elsewhere = frame("r1", places=(KABUL,))  # same id, other places: not the kept ones
+    assert (
+        linker.evidence(elsewhere, other).parts["place"]
+        == (Linker().evidence(elsewhere, other).parts["place"])
+    )
+    assert linker.evidence(elsewhere, other).parts["place"] != same_town.parts["place"]

@@ -461,6 +461,47 @@ def test_bad_writes_raise_store_error_and_write_nothing(store: Store, corpus, ev
     assert store.event("e-new") is None
 
 
+def test_saving_an_event_links_its_frames_once(store: Store, corpus) -> None:
+    frame_id = corpus["k1"].frames[0].id
+    assert store.event_of_frame(frame_id) == "e-kharkiv"
+    moved = replace(event_of("e-moved", "shelling", [corpus["k1"]]), figures=())
+    store.save_events([moved])  # a frame saved with another event moves to it
+    assert store.event_of_frame(frame_id) == "e-moved"
+    stamp = store._conn.execute(
+        "SELECT assigned_at FROM frame_events WHERE frame_id = ?", (frame_id,)
+    ).fetchone()[0]
+    days = store._conn.execute(
+        "SELECT count(*) FROM frame_days WHERE frame_id = ?", (frame_id,)
+    ).fetchone()[0]
+    store.save_events([replace(moved, type="airstrike")])  # saved again: links unchanged
+    assert store.event_of_frame(frame_id) == "e-moved"
+    assert tuple(
+        store._conn.execute(
+            "SELECT assigned_at, (SELECT count(*) FROM frame_days WHERE frame_id = ?)"
+            " FROM frame_events WHERE frame_id = ?",
+            (frame_id, frame_id),
+        ).fetchone()
+    ) == (stamp, days)
+    assert days > 0
+    linked = store.linked_frames(
+        date_from=corpus["k1"].frames[0].date.start,  # type: ignore[union-attr]
+        date_to=None,
+        countries=["UKR"],
+    )
+    assert dict((f.id, event_id) for f, event_id in linked)[frame_id] == "e-moved"
+
+
+def test_claims_are_parsed_once_and_forgotten_when_a_batch_fails(store: Store) -> None:
+    first = store.event_claims("e-kharkiv")
+    again = store.event_claims("e-kharkiv")
+    assert len(first) == 3 and all(a is b for a, b in zip(first, again, strict=True))
+    with pytest.raises(RuntimeError), store.batch():
+        store.event_claims("e-kharkiv")
+        raise RuntimeError("power cut")
+    after = store.event_claims("e-kharkiv")
+    assert after == first and after[0] is not first[0]
+
+
 def test_delete_events(store: Store) -> None:
     assert store.delete_events(["e-fill-0", "e-fill-1", "e-none"]) == 2
     assert store.event("e-fill-0") is None
@@ -802,6 +843,7 @@ def test_linked_frames_cost_does_not_grow_with_the_store(store: Store) -> None:
             steps += 1
             return 0
 
+        store._frames.clear()  # parsed frames are kept: read them again each time
         store._conn.set_progress_handler(count, 1)
         try:
             monday = date(2025, 3, 3)

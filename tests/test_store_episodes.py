@@ -165,10 +165,11 @@ def test_the_writer_groups_reports_into_one_episode_and_a_new_writer_goes_on(
         page = store.episodes()
         assert page["total"] == 1
         first_id = page["items"][0]["id"]
-    with Store(db) as store:  # another run: the grouper starts from the stored episodes
+    with Store(db) as store:  # another run: the grouper goes on from the stored episodes
         writer = ReportWriter(store)
-        assert writer.episodes.grouper.exists(first_id)
+        assert len(writer.episodes.grouper) == 0  # read when met, not when the writer opens
         writer.write(border_report(3, 15, toll="cumulative", days=2))
+        assert writer.episodes.grouper.exists(first_id)
         page = store.episodes()
         assert [i["id"] for i in page["items"]] == [first_id]
         assert page["items"][0]["tolls"][0]["best"] == 15
@@ -236,3 +237,61 @@ def test_a_statistic_stays_a_statistic_in_the_store_and_out_of_episode_figures(
         episode = store.episode(store.episodes()["items"][0]["id"])
         assert episode is not None
         assert all(f["measure"] != "killed" for f in episode["figures"])
+
+
+def test_a_new_writer_reads_only_the_episodes_it_meets(tmp_path: Path) -> None:
+    from sitrep.link import EpisodeConfig
+
+    config = EpisodeConfig(bucket_size=2)  # lookups keep the 2 latest events of a country
+    db = tmp_path / "lazy.db"
+    with Store(db) as store:
+        writer = ReportWriter(store, episode_config=config)
+        for n, days in enumerate((0, 10, 20, 30), start=1):  # four episodes, ten days apart
+            writer.write(border_report(n, 5 + n, days=days))
+        stored = {item["id"] for item in store.episodes(limit=10)["items"]}
+        assert len(stored) == 4
+    with Store(db) as store:
+        writer = ReportWriter(store, episode_config=config)
+        assert len(writer.episodes.grouper) == 0
+        writer.write(border_report(5, 20, toll="cumulative", days=21))  # next to the third
+        met = set(writer.episodes.grouper.episodes())
+        assert len(met) == 2 and met < stored  # the third and the latest, not the first
+        assert store.episodes(limit=10)["total"] == 4
+
+
+def test_an_event_of_an_earlier_run_removed_leaves_its_episode(tmp_path: Path) -> None:
+    db = tmp_path / "gone.db"
+    with Store(db) as store:
+        events = []
+        for n in (1, 2):
+            extraction = border_report(n, 9, days=n - 1)
+            store.add_extraction(extraction)
+            store.assign_frames([(extraction.frames[0].id, f"e-{n}")])
+            frames = list(extraction.frames)
+            events.append(build_event(f"e-{n}", frames, store.event_claims(f"e-{n}")))
+        store.save_events(events)
+        (episode_id,) = StoredEpisodes(store).update(events)
+        assert store.episode(episode_id)["events"] == ["e-1", "e-2"]  # type: ignore[index]
+    with Store(db) as store:  # another run: the first event is merged away, then the second
+        episodes = StoredEpisodes(store)
+        store.delete_events(["e-1"])
+        episodes.update([], removed=["e-1"])
+        assert store.episode(episode_id)["events"] == ["e-2"]  # type: ignore[index]
+        store.delete_events(["e-2"])
+        episodes.update([], removed=["e-2"])
+        assert store.episode(episode_id) is None
+        assert store.episode_of_event("e-2") is None
+
+
+def test_events_a_report_touches_are_saved_in_id_order(tmp_path: Path) -> None:
+    report = Report("two.txt", "Shelling in Surin. A raid in Kyiv.", published=JULY)
+    frames = tuple(
+        EventFrame(report.id, key, "shelling", "Shelling", 0, 18, None, (place,), published=JULY)
+        for key, place in enumerate(
+            (SURIN, Place("Kyiv", "UKR", "Kyiv City", 50.45, 30.52, "city"))
+        )
+    )
+    with Store(tmp_path / "order.db") as store:
+        ReportWriter(store).write(Extraction(report, (), (), (), frames, (), "test-1"))
+        saved = [row[0] for row in store._conn.execute("SELECT id FROM events ORDER BY seq")]
+    assert len(saved) == 2 and saved == sorted(saved)

@@ -30,6 +30,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _POSSESSIVE = re.compile(r"'s\b|s'(?=\s|$)")
 
 
+@lru_cache(maxsize=50_000)
 def normalize_name(text: str) -> str:
     """Case-, apostrophe- and possessive-insensitive form used for alias lookups."""
     text = text.translate(_APOSTROPHES).lower()

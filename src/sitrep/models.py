@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 ActorType = Literal[
@@ -285,11 +286,11 @@ class EventFrame:
     terms: tuple[str, ...] = ()  # salient lemmas/names of the report, for text similarity
     primary: bool = True  # the report's main event (False for background events it mentions)
 
-    @property
+    @cached_property  # linking asks for it again for every candidate
     def id(self) -> str:
         return content_id("f", self.report_id, self.key)
 
-    @property
+    @cached_property
     def countries(self) -> frozenset[str]:
         found = {p.country for p in self.places if p.country}
         found |= {a.country for a in self.actors if a.country}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -199,10 +200,13 @@ class ReportWriter:
         touched -= emptied
         summary.events -= emptied
         rebuilt = []
-        for event_id in touched:
-            rebuilt.append(rebuild_event(store, event_id, rule=self.rule))
-            store.save_events(rebuilt[-1:])
-        self.episodes.update(rebuilt, removed=emptied, flush=False)
+        frames_of: dict[str, list[EventFrame]] = {}
+        for event_id in sorted(touched):  # by id: events are saved in the same order every run
+            frames = frames_of[event_id] = store.frames_of_event(event_id)
+            event = build_event(event_id, frames, store.event_claims(event_id), rule=self.rule)
+            store.save_events([event])
+            rebuilt.append(event)
+        self.episodes.update(rebuilt, removed=emptied, flush=False, frames=frames_of)
         summary.added += 1
         summary.claims += len(extraction.claims)
         summary.quotes += len(extraction.quotes)
@@ -212,8 +216,9 @@ class ReportWriter:
 
 class StoredEpisodes:
     """Keeps a store's episodes current as its events change: an ``EpisodeGrouper`` that
-    starts from the store's episodes (read once); ``update`` regroups the events a report
-    touched and ``flush`` rebuilds the episodes they are in, once per batch of reports
+    goes on from the store's episodes (each read when one of its events is first met, so
+    opening costs the same whatever the store holds); ``update`` regroups the events a
+    report touched and ``flush`` rebuilds the episodes they are in, once per batch of reports
     (an episode touched by every report of a batch is read and reconciled once)."""
 
     def __init__(
@@ -227,33 +232,31 @@ class StoredEpisodes:
         self.store = store
         self.rule = rule
         self.config = config or EpisodeConfig()
-        self.grouper = EpisodeGrouper(self.config, term_stats=term_stats)
+        source = StoreSketches(store, self.config) if store.has_episodes() else None
+        self.grouper = EpisodeGrouper(self.config, term_stats=term_stats, source=source)
         self._dirty: set[str] = set()  # episodes to rebuild at the next flush
         self._fresh: dict[str, Event] = {}  # events rebuilt since the last flush
-        assignments = list(store.episode_assignments())
-        if assignments:
-            frames: dict[str, list[EventFrame]] = {}
-            for frame, event_id in store.iter_frames():
-                if event_id is not None:
-                    frames.setdefault(event_id, []).append(frame)
-            events = {e.id: e for e in store.iter_events()}
-            for event_id, episode_id in assignments:
-                if event_id in events:
-                    sketch = EventSketch.of(events[event_id], frames.get(event_id, []), self.config)
-                    self.grouper.load(sketch, episode_id)
 
     def update(
-        self, events: Sequence[Event], *, removed: Iterable[str] = (), flush: bool = True
+        self,
+        events: Sequence[Event],
+        *,
+        removed: Iterable[str] = (),
+        flush: bool = True,
+        frames: Mapping[str, Sequence[EventFrame]] | None = None,
     ) -> set[str]:
         """Regroup rebuilt ``events`` (and forget ``removed`` ones), then save the episodes
-        touched (with ``flush=False``: at the next ``flush``); returns their ids."""
+        touched (with ``flush=False``: at the next ``flush``); returns their ids. ``frames``:
+        the events' frames when the caller has just read them."""
         store, grouper = self.store, self.grouper
         touched = {episode_id for e in removed if (episode_id := grouper.remove(e))}
         for event_id in removed:
             self._fresh.pop(event_id, None)
         for event in sorted(events, key=lambda e: e.id):  # the same store on every run
-            frames = store.frames_of_event(event.id)
-            touched.add(grouper.add(EventSketch.of(event, frames, self.config)))
+            members = frames.get(event.id) if frames is not None else None
+            if members is None:
+                members = store.frames_of_event(event.id)
+            touched.add(grouper.add(EventSketch.of(event, members, self.config)))
             self._fresh[event.id] = event
         self._dirty |= touched
         self._dirty |= {source for source, _ in grouper.take_regrouped()}
@@ -286,6 +289,39 @@ class StoredEpisodes:
             )
             store.save_episodes([episode])
         return set(kept)
+
+
+class StoreSketches:
+    """The episodes of earlier runs, read from a store as an ``EpisodeGrouper`` meets them
+    (``link.SketchSource``): every lookup is an index range, so its cost does not grow with
+    the store."""
+
+    def __init__(self, store: Store, config: EpisodeConfig) -> None:
+        self.store = store
+        self.config = config
+
+    def first_born(self) -> int:
+        return self.store.last_episode_seq() + 1
+
+    def episode_of(self, event_id: str) -> str | None:
+        return self.store.episode_of_event(event_id)
+
+    def episode(self, episode_id: str) -> tuple[int | None, list[EventSketch]]:
+        seq, members = self.store.episode_members(episode_id)
+        return seq, [
+            EventSketch.of(event, self.store.frames_of_event(event.id), self.config)
+            for event in self.store.events_by_id(members)
+        ]
+
+    def bucket(self, kind: str, key: Any) -> list[str]:
+        store, cfg = self.store, self.config
+        if kind == "day":
+            country, day = key
+            return store.grouped_events_on_day(country, date.fromordinal(day), cfg.max_span_days)
+        if kind == "report":
+            return store.grouped_events_of_report(key)
+        undated = cfg.max_span_days if kind == "undated" else None
+        return store.recent_grouped_events(key, cfg.bucket_size, undated_over_days=undated)[::-1]
 
 
 def stored_duplicates(store: Store) -> DuplicateDetector:

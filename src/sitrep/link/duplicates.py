@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
@@ -38,7 +39,7 @@ def minhash(grams: set[str], count: int) -> tuple[int, ...]:
 def band_key(band: int, rows: Sequence[int]) -> int:
     """A signed 64-bit key for one LSH band (its number and its rows of the signature), as
     SQLite stores integers."""
-    data = band.to_bytes(2, "big") + b"".join(r.to_bytes(4, "big") for r in rows)
+    data = struct.pack(f">H{len(rows)}I", band, *rows)  # 2 + 4 bytes each, big-endian
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
@@ -146,8 +147,9 @@ class DuplicateDetector:
         signature = self.signature(text)
         if signature is None:
             return None
-        original = self._match(report_id, signature)
-        self.index.remember(report_id, signature, original, self.band_keys(signature))
+        keys = self.band_keys(signature)
+        original = self._match(report_id, signature, keys)
+        self.index.remember(report_id, signature, original, keys)
         return original
 
     def signature_of(self, report_id: str) -> tuple[int, ...] | None:
@@ -169,10 +171,13 @@ class DuplicateDetector:
         r = self._rows
         return [band_key(band, signature[band * r : (band + 1) * r]) for band in range(self.bands)]
 
-    def _match(self, report_id: str, signature: tuple[int, ...]) -> str | None:
+    def _match(
+        self, report_id: str, signature: tuple[int, ...], keys: list[int] | None = None
+    ) -> str | None:
         seen: set[str] = set()
         best: tuple[int, str] | None = None  # (order added, original report id)
-        for other, original, theirs in self.index.candidates(self.band_keys(signature)):
+        keys = keys if keys is not None else self.band_keys(signature)
+        for other, original, theirs in self.index.candidates(keys):
             if other == report_id or other in seen or len(theirs) != self.permutations:
                 continue
             seen.add(other)

@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sitrep import reconcile as reconciliation
 from sitrep.link.config import EpisodeConfig
@@ -51,6 +51,28 @@ from sitrep.models import Actor, Episode, Event, EventFrame, SourcedClaim, conte
 
 DEFAULT_EPISODE_CONFIG = EpisodeConfig()
 _VECTOR_CACHE = 4096  # term vectors of undated events kept for pairwise matches
+
+
+class SketchSource(Protocol):
+    """Where a grouper finds the events and episodes of earlier runs, read when first met
+    (so opening a store's grouper costs nothing, whatever the store holds)."""
+
+    def first_born(self) -> int:
+        """A creation order above that of every stored episode."""
+        ...
+
+    def episode_of(self, event_id: str) -> str | None:
+        """The stored episode of an event."""
+        ...
+
+    def episode(self, episode_id: str) -> tuple[int | None, list[EventSketch]]:
+        """A stored episode's creation order and the sketches of its events, in order."""
+        ...
+
+    def bucket(self, kind: str, key: Any) -> list[str]:
+        """Stored events that may belong in a lookup bucket, oldest first: ``day`` (country,
+        day ordinal), ``recent`` and ``undated`` (country), ``report`` (report id)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -133,9 +155,14 @@ class EpisodeGrouper:
         config: EpisodeConfig = DEFAULT_EPISODE_CONFIG,
         *,
         term_stats: TermStats | None = None,
+        source: SketchSource | None = None,
     ) -> None:
         self.config = config
         self.term_stats = term_stats or TermStats()
+        self._source = source
+        self._warmed: set[tuple[str, Any]] = set()  # buckets read from the source
+        self._met: set[str] = set()  # episodes read from the source or made since
+        self._born_offset = source.first_born() if source is not None else 0
         self._own_stats = term_stats is None
         self.regrouped: list[tuple[str, str]] = []
         """(from episode, to episode) each time two episodes merged; the first is gone."""
@@ -187,6 +214,7 @@ class EpisodeGrouper:
     def add(self, sketch: EventSketch) -> str:
         """Add an event, or update it after it changed; returns its episode id."""
         cfg = self.config
+        self._meet_event(sketch.id)
         self._sketches[sketch.id] = sketch
         self._index(sketch)
         if self._own_stats:
@@ -208,7 +236,8 @@ class EpisodeGrouper:
             target = content_id("p", sketch.id)
             while target in self._members:  # an id freed earlier and taken again
                 target = content_id("p", target)
-            self._born[target] = len(self._born)
+            self._met.add(target)
+            self._born[target] = self._born_offset + len(self._born)
             self._members[target] = []
             self._centroids[target] = EventTerms()
         else:
@@ -230,13 +259,20 @@ class EpisodeGrouper:
                 centroid.add(terms)
         return target
 
-    def load(self, sketch: EventSketch, episode_id: str) -> None:
+    def load(
+        self, sketch: EventSketch, episode_id: str, *, born: int | None = None, index: bool = True
+    ) -> None:
         """Remember an event grouped by an earlier run into ``episode_id`` (no regrouping);
-        load episodes oldest first so that merges keep the older id."""
+        load episodes oldest first so that merges keep the older id (or give ``born``, the
+        episode's creation order). ``index=False``: not put in the lookup buckets (those
+        read it from the source)."""
         self._sketches[sketch.id] = sketch
-        self._index(sketch)
+        if index:
+            self._index(sketch)
         if episode_id not in self._members:
-            self._born[episode_id] = len(self._born)
+            self._born[episode_id] = (
+                born if born is not None else self._born_offset + len(self._born)
+            )
             self._members[episode_id] = []
             self._centroids[episode_id] = EventTerms()
         if self._episode_of.get(sketch.id) != episode_id:
@@ -256,10 +292,15 @@ class EpisodeGrouper:
 
     def remove(self, event_id: str) -> str | None:
         """Forget an event (it was merged into another); returns the episode it left."""
+        self._meet_event(event_id)
         self._sketches.pop(event_id, None)
         episode_id = self._episode_of.get(event_id)
         if episode_id is not None:
             self._leave(event_id, episode_id)
+        elif self._source is not None:
+            # an event of an earlier run, gone from the store: its episode was read without
+            # it, and has to be saved again (or deleted, when nothing is left of it)
+            episode_id = self._source.episode_of(event_id)
         return episode_id
 
     def exists(self, episode_id: str) -> bool:
@@ -304,22 +345,66 @@ class EpisodeGrouper:
         self.regrouped.append((source, target))
 
     def _index(self, sketch: EventSketch) -> None:
-        cfg = self.config
-        countries = sorted(sketch.countries)[: cfg.max_countries]
+        for kind, key in self._keys(sketch):
+            self._warm(kind, key)
+            self._put(kind, key, sketch.id)
+
+    def _keys(self, sketch: EventSketch) -> list[tuple[str, Any]]:
+        """The lookup buckets an event is kept in."""
+        countries = sorted(sketch.countries)[: self.config.max_countries]
+        keys: list[tuple[str, Any]] = []
         if sketch.span is not None:
             first, last = sketch.span
             for i in range((last - first).days + 1):
                 day = (first + timedelta(days=i)).toordinal()
-                for country in countries:
-                    _push(self._days, (country, day), sketch.id, cfg.bucket_size)
+                keys.extend(("day", (country, day)) for country in countries)
         for country in countries:
-            _push(self._recent, country, sketch.id, cfg.bucket_size)
+            keys.append(("recent", country))
             if sketch.span is None:
-                _push(self._undated, country, sketch.id, cfg.bucket_size)
-        for report_id in sketch.report_ids:
-            known = self._by_report.setdefault(report_id, [])
-            if sketch.id not in known:
-                known.append(sketch.id)
+                keys.append(("undated", country))
+        keys.extend(("report", report_id) for report_id in sketch.report_ids)
+        return keys
+
+    def _put(self, kind: str, key: Any, event_id: str) -> None:
+        if kind == "report":
+            known = self._by_report.setdefault(key, [])
+            if event_id not in known:
+                known.append(event_id)
+            return
+        buckets = {"day": self._days, "recent": self._recent, "undated": self._undated}[kind]
+        _push(buckets, key, event_id, self.config.bucket_size)
+
+    # --- events and episodes of earlier runs, read when first met -------------------------
+
+    def _warm(self, kind: str, key: Any) -> None:
+        """Fill a lookup bucket with the source's events, the first time it is used."""
+        if self._source is None or (kind, key) in self._warmed:
+            return
+        self._warmed.add((kind, key))
+        found = self._source.bucket(kind, key)
+        for event_id in found:
+            self._meet_event(event_id)
+        for event_id in found:
+            sketch = self._sketches.get(event_id)
+            if sketch is not None and (kind, key) in self._keys(sketch):
+                self._put(kind, key, event_id)
+
+    def _meet_event(self, event_id: str) -> None:
+        """Read the stored episode of an event not met yet."""
+        if self._source is None or event_id in self._sketches:
+            return
+        episode_id = self._source.episode_of(event_id)
+        if episode_id is not None:
+            self._meet_episode(episode_id)
+
+    def _meet_episode(self, episode_id: str) -> None:
+        if self._source is None or episode_id in self._met:
+            return
+        self._met.add(episode_id)
+        born, sketches = self._source.episode(episode_id)
+        for sketch in sketches:
+            if sketch.id not in self._sketches:
+                self.load(sketch, episode_id, born=born, index=False)
 
     def _candidates(self, sketch: EventSketch) -> list[str]:
         """Episodes the event belongs with, in the order found."""
@@ -333,6 +418,7 @@ class EpisodeGrouper:
             for i in range((last - first).days + 1):
                 day = (first + timedelta(days=i)).toordinal()
                 for country in countries:
+                    self._warm("day", (country, day))
                     for event_id in self._days.get((country, day), ()):
                         if event_id in seen:
                             continue
@@ -342,6 +428,7 @@ class EpisodeGrouper:
                             found.append(self._episode_of[event_id])
         if cfg.same_report:
             for report_id in sorted(sketch.report_ids):
+                self._warm("report", report_id)
                 for event_id in self._by_report.get(report_id, ()):
                     other = self._sketches.get(event_id)
                     if event_id == sketch.id or other is None or event_id not in self._episode_of:
@@ -361,6 +448,7 @@ class EpisodeGrouper:
         for country in countries:
             # a dated event only looks for episodes with no dated event: among undated events
             recent = self._recent if sketch.span is None else self._undated
+            self._warm("recent" if sketch.span is None else "undated", country)
             for event_id in recent.get(country, ()):
                 episode_id = self._episode_of.get(event_id)
                 other = self._sketches.get(event_id)

@@ -50,6 +50,7 @@ from sitrep.link.terms import _WEIGHTED_COPY, EventTerms, Vector, cosine
 from sitrep.models import Actor, EventFrame, Place, content_id
 
 DEFAULT_LINK_CONFIG = LinkConfig()
+_WHEREABOUTS_CACHE = 20_000  # frames whose whereabouts a linker keeps
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,15 @@ class Linker:
             else frozenset()
         )
         self._reports: Counter[str] = Counter()  # event id -> primary frames linked to it
+        self._places: dict[str, tuple[EventFrame, Whereabouts]] = {}  # by frame id
+        self._frame_months: dict[str, tuple[EventFrame, frozenset[int]]] = {}  # by frame id
+        self._type_weights = {
+            "same": config.same_type,
+            "family": config.same_family,
+            "compatible": config.compatible_family,
+            "other": 0.0,
+            "incompatible": config.incompatible_type,
+        }
 
     def add(self, frame: EventFrame) -> str:
         """Link one frame; returns its event id (a new one when nothing matches)."""
@@ -319,20 +329,20 @@ class Linker:
         dates: list[float] = []
         kept: list[EventFrame] = []
         blocked = ""
-        own_months = yearless_months(frame) if own_span is None else frozenset()
+        own_months = self._months(frame) if own_span is None else frozenset()
         for member in members:
             relation = self.taxonomy.relation(frame.type, member.type)
             span = reference_span(member, lag)
             # an undated report that names days without their year ("on December 7") is
             # about those months: it cannot be about an event months away
             if (own_span is None) != (span is None):
-                months = own_months if own_span is None else yearless_months(member)
+                months = own_months if own_span is None else self._months(member)
                 known = span if span is not None else own_span
                 assert known is not None
                 if not months_fit(months, known, cfg.window_days):
                     blocked = blocked or "the days its report names are months away"
                     continue
-            elif own_span is None and not months_meet(own_months, yearless_months(member)):
+            elif own_span is None and not months_meet(own_months, self._months(member)):
                 blocked = blocked or "the days the two reports name are months apart"
                 continue
             if own_span is not None and span is not None:
@@ -352,7 +362,7 @@ class Linker:
         parts["type"] = sum(types) / len(types)
         if dates:
             parts["date"] = sum(dates) / len(dates)
-        parts["place"] = self._place_evidence(Whereabouts.of([frame]), Whereabouts.of(kept))
+        parts["place"] = self._place_evidence(self._whereabouts([frame]), self._whereabouts(kept))
         parts["actors"] = self._actor_evidence(frame, kept)
 
         stats = self.index.term_stats
@@ -369,15 +379,41 @@ class Linker:
         parts["terms"] = cfg.terms_weight * similarity * factor
         return Evidence(sum(parts.values()), parts)
 
+    def _whereabouts(self, frames: Sequence[EventFrame]) -> Whereabouts:
+        """``Whereabouts.of(frames)`` from each frame's, kept per frame (a frame is compared
+        again with each event it is a candidate of)."""
+        cache = self._places
+        parts = []
+        for frame in frames:
+            hit = cache.get(frame.id)
+            if hit is None or (
+                hit[0] is not frame
+                and (hit[0].places, hit[0].actors) != (frame.places, frame.actors)
+            ):
+                if len(cache) >= _WHEREABOUTS_CACHE:
+                    cache.clear()
+                hit = cache[frame.id] = (frame, Whereabouts.of([frame]))
+            parts.append(hit[1])
+        if len(parts) == 1:
+            return parts[0]
+        return Whereabouts(
+            frozenset().union(*(p.towns for p in parts)),
+            frozenset().union(*(p.admin1s for p in parts)),
+            frozenset().union(*(p.countries for p in parts)),
+            frozenset().union(*(p.points for p in parts)),
+        )
+
+    def _months(self, frame: EventFrame) -> frozenset[int]:
+        """``yearless_months(frame)``, kept per frame."""
+        hit = self._frame_months.get(frame.id)
+        if hit is None or (hit[0] is not frame and hit[0].terms != frame.terms):
+            if len(self._frame_months) >= _WHEREABOUTS_CACHE:
+                self._frame_months.clear()
+            hit = self._frame_months[frame.id] = (frame, yearless_months(frame))
+        return hit[1]
+
     def _type_evidence(self, relation: str) -> float:
-        cfg = self.config
-        return {
-            "same": cfg.same_type,
-            "family": cfg.same_family,
-            "compatible": cfg.compatible_family,
-            "other": 0.0,
-            "incompatible": cfg.incompatible_type,
-        }[relation]
+        return self._type_weights[relation]
 
     def _place_evidence(self, a: Whereabouts, b: Whereabouts) -> float:
         cfg = self.config

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from operator import itemgetter, mul
 
 from sitrep.models import EventFrame
 
@@ -13,6 +15,8 @@ Vector = tuple[dict[str, float], float]  # term weights and their norm
 
 
 _WEIGHTED_COPY = re.compile(r"[a-z]:")  # a term that repeats another under a prefix
+_SMALL = 64
+_LOGS = (0.0, *(math.log(n) for n in range(1, _SMALL)))  # log of small term counts
 
 
 class TermStats:
@@ -24,8 +28,15 @@ class TermStats:
         self._reports: set[str] = set()
         self._vectors: OrderedDict[str, tuple[int, Vector]] = OrderedDict()
         self._cache_size = cache_size
-        self._idf: dict[str, float] = {}  # idf of terms asked since the last report seen
+        # idf by document frequency, for the current number of reports: a term's idf depends
+        # on nothing else, and few distinct frequencies occur
+        self._by_df: dict[int, float] = {}
         self._idf_documents = 0
+        self._dot_key: tuple[int, int] | None = None  # see _idf_of
+        self._dot_idf: dict[str, float] = {}
+        self._dot_weights: dict[str, float] | None = None
+        self._epoch = 0
+        self._epoch_documents = 0  # the number of reports _epoch is for
 
     def observe(self, frame: EventFrame) -> None:
         if frame.report_id in self._reports:
@@ -35,24 +46,43 @@ class TermStats:
         self.df.update(set(frame.terms))
 
     def idf(self, term: str) -> float:
-        if self._idf_documents != self.documents:  # a report was seen: weights changed
-            self._idf.clear()
-            self._idf_documents = self.documents
-        weight = self._idf.get(term)
-        if weight is None:
-            weight = math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
-            self._idf[term] = weight
-        return weight
+        return self.idfs((term,))[0]
+
+    def idfs(self, terms: Iterable[str]) -> list[float]:
+        """``[idf(t) for t in terms]``, looked up by document frequency."""
+        documents = self.documents
+        by_df = self._by_df
+        if self._idf_documents != documents:  # a report was seen: weights changed
+            by_df.clear()
+            self._idf_documents = documents
+        terms = tuple(terms)
+        if len(terms) < 2:  # itemgetter of one key gives the value, not a tuple
+            counts: tuple[int, ...] = tuple(self.df[t] for t in terms)
+        else:
+            counts = itemgetter(*terms)(self.df)  # a Counter gives 0 for unseen terms
+        for n in set(counts).difference(by_df):
+            by_df[n] = math.log((documents + 1) / (n + 1)) + 1.0
+        if len(counts) < 2:
+            return [by_df[n] for n in counts]
+        return list(itemgetter(*counts)(by_df))
 
     @property
     def epoch(self) -> int:
         """Changes each time the number of reports grows by 5%: cached vectors are reweighted
         then, so scoring a candidate does not recompute its vector every time."""
-        return int(math.log(self.documents + 1) / math.log(1.05))
+        if self._epoch_documents != self.documents:
+            self._epoch = int(math.log(self.documents + 1) / math.log(1.05))
+            self._epoch_documents = self.documents
+        return self._epoch
 
     def vector(self, terms: Sequence[str]) -> Vector:
         """Sublinear tf x idf weights and their Euclidean norm."""
-        weights = {t: (1.0 + math.log(n)) * self.idf(t) for t, n in Counter(terms).items() if t}
+        counts = Counter(terms)
+        counts.pop("", None)
+        weights = {
+            t: (1.0 + (_LOGS[n] if n < _SMALL else math.log(n))) * idf
+            for (t, n), idf in zip(counts.items(), self.idfs(counts), strict=True)
+        }
         return weights, math.sqrt(sum(w * w for w in weights.values()))
 
     def frame_vector(self, frame: EventFrame) -> Vector:
@@ -74,11 +104,29 @@ class TermStats:
         weights, norm = vector
         if not norm or not centroid.frames:
             return 0.0
-        tf, idf = centroid.tf, self.idf
-        dot = sum(w * tf[t] * idf(t) for t, w in weights.items() if t in tf)
+        tf = centroid.tf
+        shared = list(filter(tf.__contains__, weights))
+        # sum(w * tf[t] * idf(t) for t, w in weights.items() if t in tf), summed in the same
+        # order without a Python-level loop
+        dot = sum(
+            map(
+                mul,
+                map(mul, map(weights.__getitem__, shared), map(tf.__getitem__, shared)),
+                map(self._idf_of(weights).__getitem__, shared),
+            )
+        )
         if not dot:
             return 0.0
-        return dot / (norm * centroid.norm(idf, self.epoch))
+        return dot / (norm * centroid.norm(self.idf, self.epoch, many=self.idfs))
+
+    def _idf_of(self, weights: dict[str, float]) -> dict[str, float]:
+        """The idf of a vector's terms; kept for the last vector asked while no report is
+        seen, as one frame is compared with many events in a row."""
+        key = (id(weights), self.documents)
+        if self._dot_key != key or self._dot_weights is not weights:
+            self._dot_idf = dict(zip(weights, self.idfs(weights), strict=True))
+            self._dot_key, self._dot_weights = key, weights
+        return self._dot_idf
 
     def signature(self, terms: Sequence[str], size: int, max_share: float = 0.05) -> list[str]:
         """The report's ``size`` most salient terms (``terms`` come most salient first),
@@ -118,15 +166,14 @@ class EventTerms:
         self._pending: dict[str, float] = {}  # term -> its weight before the latest frames
 
     def add(self, terms: Sequence[str]) -> None:
-        counts = Counter(t for t in terms if t)
-        if not counts:
+        weights, norm = _frame_weights(tuple(terms))
+        if not weights:
             return
-        weights = {t: 1.0 + math.log(n) for t, n in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
+        tf, pending = self.tf, self._pending
         for term, weight in weights.items():
-            before = self.tf.get(term, 0.0)
-            self._pending.setdefault(term, before)
-            self.tf[term] = before + weight / norm
+            before = tf.get(term, 0.0)
+            pending.setdefault(term, before)
+            tf[term] = before + weight / norm
         self.frames += 1
 
     def absorb(self, other: EventTerms) -> None:
@@ -137,15 +184,43 @@ class EventTerms:
             self.tf[term] = before + weight
         self.frames += other.frames
 
-    def norm(self, idf: Callable[[str], float], epoch: int) -> float:
+    def norm(
+        self,
+        idf: Callable[[str], float],
+        epoch: int,
+        *,
+        many: Callable[[Iterable[str]], list[float]] | None = None,
+    ) -> float:
         """Norm of the IDF-weighted centroid: recomputed when ``epoch`` changes, otherwise
         updated for the terms of the frames added since (so its cost does not grow with the
-        event)."""
+        event). ``many``: ``idf`` of several terms at once (faster, same values)."""
         if self._epoch != epoch:
-            self._norm_sq = sum((w * idf(t)) ** 2 for t, w in self.tf.items())
+            tf = self.tf
+            weights = many(tf) if many is not None else [idf(t) for t in tf]
+            # sum((w * idf(t)) ** 2 for t, w in tf.items()), without a Python-level loop
+            self._norm_sq = sum(map(pow, map(mul, tf.values(), weights), repeat(2)))
             self._epoch = epoch
-        else:
-            for term, before in self._pending.items():
-                self._norm_sq += (self.tf[term] ** 2 - before**2) * idf(term) ** 2
+        elif self._pending:
+            pending, tf = self._pending, self.tf
+            weights = many(pending) if many is not None else [idf(t) for t in pending]
+            for (term, before), weight in zip(pending.items(), weights, strict=True):
+                self._norm_sq += (tf[term] ** 2 - before**2) * weight**2
         self._pending.clear()
         return math.sqrt(max(self._norm_sq, 0.0))
+
+
+_WEIGHTS_CACHE = 4096  # term lists whose weights are kept (a frame joins several centroids)
+_weights_cache: dict[tuple[str, ...], tuple[dict[str, float], float]] = {}
+
+
+def _frame_weights(terms: tuple[str, ...]) -> tuple[dict[str, float], float]:
+    """Sublinear term frequencies of one frame's terms and their norm (read only)."""
+    found = _weights_cache.get(terms)
+    if found is None:
+        counts = Counter(t for t in terms if t)
+        weights = {t: 1.0 + math.log(n) for t, n in counts.items()}
+        found = weights, math.sqrt(sum(w * w for w in weights.values()))
+        if len(_weights_cache) >= _WEIGHTS_CACHE:
+            _weights_cache.clear()
+        _weights_cache[terms] = found
+    return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -25,6 +26,20 @@ _SPONSOR_WORDS = {"backed", "led", "linked", "allied", "aligned", "supported", "
 
 ENTRY_CACHE_SIZE = 50_000  # catalog look-ups remembered (phrase, day)
 
+# ``normalize_name`` remembered: the entity memory and the seat look-ups ask about the same
+# few names over and over
+normalized_name = lru_cache(maxsize=ENTRY_CACHE_SIZE)(normalize_name)
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A name of an international body: its place in the lexicon's list, its words as
+    matched (lowercase unless written in capitals) and the name as written."""
+
+    order: int
+    words: tuple[str, ...]
+    entry: str
+
 
 @dataclass
 class ActorResolver:
@@ -39,6 +54,14 @@ class ActorResolver:
     # role titles and their aliases in one map (word -> title), built once per lexicon
     # and the words a title of several words can end with ("minister" of "prime minister")
     _titles: tuple[Lexicon, dict[str, str], frozenset[str]] | None = field(default=None, repr=False)
+    # international bodies found in a phrase's words, per lexicon (bounded), and the
+    # lexicon's names of international bodies by their first word
+    _bodies: tuple[Lexicon, dict[tuple[str, ...], str | None]] | None = field(
+        default=None, repr=False
+    )
+    _body_index: tuple[Lexicon, dict[tuple[bool, str], list[_Body]]] | None = field(
+        default=None, repr=False
+    )
 
     def entry(self, text: str, day: date | None) -> CatalogEntry | None:
         key = (text, day)
@@ -218,13 +241,49 @@ class ActorResolver:
             return None
         if entry is not None and entry.country is None and entry.type == "organization":
             return entry.name
-        words = [t.text for t in tokens if not t.is_punct or t.text == "."]
-        marker = self.lexicon.is_international(words)
+        words = tuple(t.text for t in tokens if not t.is_punct or t.text == ".")
+        marker = self._international(words)
         if marker is None:
             return None
         if head.pos_ == "PROPN":
             return " ".join(t.text for t in tokens if t.dep_ != "det")
         return marker
+
+    def _international(self, words: tuple[str, ...]) -> str | None:
+        """``lexicon.is_international``, remembered per phrase."""
+        held = self._bodies
+        if held is None or held[0] is not self.lexicon or len(held[1]) >= ENTRY_CACHE_SIZE:
+            held = self._bodies = (self.lexicon, {})
+        known = held[1]
+        if words not in known:
+            known[words] = self._international_in(words)
+        return known[words]
+
+    def _international_in(self, words: tuple[str, ...]) -> str | None:
+        """What ``lexicon.is_international`` answers (the first name of the list found in
+        the words), looking up only the names that begin with one of the words."""
+        held = self._body_index
+        if held is None or held[0] is not self.lexicon:
+            index: dict[tuple[bool, str], list[_Body]] = {}
+            for order, entry in enumerate(self.lexicon.international):
+                parts = entry.split()
+                exact = entry.isupper() or entry.replace(".", "").isupper()
+                target = tuple(parts if exact else [p.lower() for p in parts])
+                if not target:
+                    return self.lexicon.is_international(list(words))  # an empty name
+                index.setdefault((exact, target[0]), []).append(_Body(order, target, entry))
+            held = self._body_index = (self.lexicon, index)
+        index = held[1]
+        lowered = tuple(w.lower() for w in words)
+        best: _Body | None = None
+        for i in range(len(words)):
+            for exact, hay in ((True, words), (False, lowered)):
+                for body in index.get((exact, hay[i]), ()):
+                    if best is not None and body.order >= best.order:
+                        continue
+                    if hay[i : i + len(body.words)] == body.words:
+                        best = body
+        return best.entry if best is not None else None
 
     def possessor_body(self, tokens: list[Token], head: Token) -> str | None:
         """ "the military's media wing", "the army's press office": a part of a state force,
@@ -246,7 +305,7 @@ class ActorResolver:
         words = [t for t in tokens if t.dep_ != "det" and not t.is_punct]
         if not words or not self.seats or any(t.pos_ not in {"PROPN", "NOUN"} for t in words):
             return None
-        return self.seats.get(normalize_name(" ".join(t.text for t in words)))
+        return self.seats.get(normalized_name(" ".join(t.text for t in words)))
 
     def phrase_type(self, tokens: list[Token], head: Token, country: str | None) -> str | None:
         """Actor type of a phrase: its head noun, refined by the words of a name ("Baloch
@@ -349,7 +408,7 @@ class ActorResolver:
                 continue
             if tok.dep_ == "poss" and tok.pos_ == "PROPN":
                 # "Tbilisi's minister", even when the tagger took the city for a person
-                seat = self.seats.get(normalize_name(tok.text))
+                seat = self.seats.get(normalized_name(tok.text))
                 if seat is not None:
                     return seat.country
             if (
@@ -373,15 +432,25 @@ class ActorResolver:
                 return code
         return None
 
-    def title_of(self, tok: Token) -> str | None:
-        """The role title a word is ("PM" -> "prime minister", "Minister" after "Prime")."""
+    def _title_table(self) -> tuple[Lexicon, dict[str, str], frozenset[str]]:
         lex = self.lexicon
         if self._titles is None or self._titles[0] is not lex:
             aliases = lex.title_aliases
             known = {w: aliases.get(w, w) for w in {*lex.role_titles, *aliases}}
             ends = frozenset(k[p + 1 :] for k in known for p, ch in enumerate(k) if ch == " ")
             self._titles = (lex, known, ends)
-        _, titles, ends = self._titles
+        return self._titles
+
+    def title_words(self) -> frozenset[str]:
+        """Every word (lowercase, final full stops dropped) for which ``title_of`` may answer:
+        a title, or the last word of a title of several words."""
+        _, titles, ends = self._title_table()
+        return frozenset(titles) | ends
+
+    def title_of(self, tok: Token) -> str | None:
+        """The role title a word is ("PM" -> "prime minister", "Minister" after "Prime")."""
+        lex = self.lexicon
+        _, titles, ends = self._title_table()
         word = tok.lower_.rstrip(".")
         if tok.i > 0 and word in ends:
             found = titles.get(f"{tok.doc[tok.i - 1].lower_} {word}")
@@ -416,6 +485,8 @@ class ActorResolver:
     def _multiword_country(self, tok: Token, inside: Collection[int]) -> str | None:
         """A nationality or country of two or three capitalised words starting at ``tok``
         ("South African", "Central African Republic"), whatever the tagger made of them."""
+        if not (tok.is_alpha and tok.is_title):
+            return None  # every word of the run must be a capitalised word, this one first
         doc = tok.doc
         for length in (3, 2):
             end = tok.i + length

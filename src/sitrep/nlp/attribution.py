@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from sitrep.nlp.doctext import doc_text
+from sitrep.nlp.doctext import doc_text, verbs_in
 
 NP_POS = {"DET", "ADJ", "PROPN", "NOUN", "NUM", "PART", "PRON", "ADP", "CCONJ", "PUNCT"}
 NP_STOP = {"after", "before", "when", "while", "as", "on", "in", "at", "during", "following"}
@@ -31,6 +31,8 @@ def trailing_speaker(
     """The head of a speaker phrase closing the sentence after a comma: "..., X said
     (on Monday)" or "..., said X" / "..., says X after ..."; None when there is none, or
     when the token at ``before`` (the figure) is not in front of that comma."""
+    if not any(v.lemma_.lower() in reporting for v in verbs_in(sent)):
+        return None  # no reporting verb anywhere in the sentence, so none after a comma
     tokens = [t for t in sent if not t.is_space]
     while tokens and tokens[-1].is_punct:
         tokens = tokens[:-1]
@@ -167,8 +169,8 @@ BACK_REFERENCES = {"this", "that", "these", "those", "figure", "figures", "toll"
 def backward_source(sent: Span, reporting: Collection[str]) -> Token | None:
     """ "This was reported by the regional administration." / "The governor confirmed
     the figures.": the source of what the sentence before it stated."""
-    for verb in sent:
-        if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_.lower() not in reporting:
+    for verb in verbs_in(sent):
+        if verb.lemma_.lower() not in reporting:
             continue
         children = list(verb.children)
         passive = next((c for c in children if c.dep_ == "nsubjpass"), None)

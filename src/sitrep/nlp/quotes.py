@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from sitrep.models import Actor
+from sitrep.nlp.doctext import verbs_in
 
 QUOTE_PATTERNS = (
     re.compile(r"“([^”\n]+?)”"),
@@ -69,11 +70,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
 
 
 def speech_verbs_outside(sent: Span, inside: set[int]) -> list[Token]:
-    return [
-        t
-        for t in sent
-        if t.i not in inside and t.pos_ in {"VERB", "AUX"} and t.lemma_.lower() in SPEECH_VERBS
-    ]
+    return [t for t in verbs_in(sent) if t.i not in inside and t.lemma_.lower() in SPEECH_VERBS]
 
 
 def closest_verb(verbs: list[Token], inside: set[int]) -> Token | None:

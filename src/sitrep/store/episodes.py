@@ -47,6 +47,7 @@ class EpisodesMixin:
         def _transaction(self, what: str) -> AbstractContextManager[sqlite3.Connection]: ...
         def _reading(self) -> AbstractContextManager[sqlite3.Connection]: ...
         def _search_page(self, **query: Any) -> Page: ...
+        def _sourced_claim(self, row: sqlite3.Row) -> SourcedClaim: ...
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -95,6 +96,73 @@ class EpisodesMixin:
         for row in found:
             yield row[0], row[1]
 
+    def has_episodes(self) -> bool:
+        with self._reading() as conn:
+            return conn.execute("SELECT 1 FROM episode_events LIMIT 1").fetchone() is not None
+
+    def last_episode_seq(self) -> int:
+        """The creation order of the newest stored episode (0: none)."""
+        with self._reading() as conn:
+            return int(conn.execute("SELECT coalesce(max(seq), 0) FROM episodes").fetchone()[0])
+
+    def episode_members(self, episode_id: str) -> tuple[int | None, list[str]]:
+        """The episode's creation order (None: not saved yet) and its event ids in order."""
+        with self._reading() as conn:
+            seq = conn.execute("SELECT seq FROM episodes WHERE id = ?", (episode_id,)).fetchone()
+            members = conn.execute(
+                "SELECT event_id FROM episode_events WHERE episode_id = ? ORDER BY position",
+                (episode_id,),
+            ).fetchall()
+        return (seq[0] if seq else None), [row[0] for row in members]
+
+    def grouped_events_on_day(self, country: str, day: date, max_span_days: int) -> list[str]:
+        """Grouped events of ``country`` whose dates (spanning at most ``max_span_days``)
+        include ``day``, oldest episode first. An index range over the days before it."""
+        first = date.fromordinal(day.toordinal() - max_span_days).isoformat()
+        with self._reading() as conn:
+            found = conn.execute(
+                "SELECT e.id FROM events e JOIN episode_events ee ON ee.event_id = e.id"
+                " LEFT JOIN episodes p ON p.id = ee.episode_id"
+                " WHERE e.date_start BETWEEN ? AND ? AND coalesce(e.date_end, e.date_start) >= ?"
+                " AND EXISTS (SELECT 1 FROM event_countries ec"
+                " WHERE ec.event_id = e.id AND ec.country = ?)"
+                " ORDER BY p.seq IS NULL, p.seq, ee.position",
+                (first, day.isoformat(), day.isoformat(), country),
+            ).fetchall()
+        return [row[0] for row in found]
+
+    def recent_grouped_events(
+        self, country: str, limit: int, *, undated_over_days: int | None = None
+    ) -> list[str]:
+        """The ``limit`` grouped events of ``country`` saved last, newest first; with
+        ``undated_over_days``, only those with no date or dates spanning more days."""
+        undated = (
+            ""
+            if undated_over_days is None
+            else " AND (e.date_start IS NULL OR julianday(coalesce(e.date_end, e.date_start))"
+            " - julianday(e.date_start) > :days)"
+        )
+        with self._reading() as conn:
+            found = conn.execute(
+                "SELECT ec.event_id FROM event_countries ec JOIN events e ON e.id = ec.event_id"
+                " JOIN episode_events ee ON ee.event_id = ec.event_id"
+                f" WHERE ec.country = :country{undated} ORDER BY ec.rowid DESC LIMIT :limit",
+                {"country": country, "limit": limit, "days": undated_over_days},
+            ).fetchall()
+        return [row[0] for row in found]
+
+    def grouped_events_of_report(self, report_id: str) -> list[str]:
+        """The grouped events a report is in, oldest episode first."""
+        with self._reading() as conn:
+            found = conn.execute(
+                "SELECT er.event_id FROM event_reports er"
+                " JOIN episode_events ee ON ee.event_id = er.event_id"
+                " LEFT JOIN episodes p ON p.id = ee.episode_id WHERE er.report_id = ?"
+                " ORDER BY p.seq IS NULL, p.seq, ee.position",
+                (report_id,),
+            ).fetchall()
+        return [row[0] for row in found]
+
     def episode_of_event(self, event_id: str) -> str | None:
         with self._reading() as conn:
             row = conn.execute(
@@ -127,7 +195,7 @@ class EpisodesMixin:
         """Every claim of the episode (see ``_EPISODE_CLAIMS_SQL``), oldest report first."""
         with self._reading() as conn:
             found = conn.execute(_EPISODE_CLAIMS_SQL, {"episode": episode_id})
-            return [rows.sourced_claim_from_row(row) for row in found]
+            return [self._sourced_claim(row) for row in found]
 
     # --- reads for the CLI, API and pages ---------------------------------------------------
 

@@ -390,6 +390,13 @@ CREATE INDEX report_bands_by_report ON report_bands(report_id);
 """
 
 
+# An episode grouper reads the events of a country saved last (``recent_grouped_events``):
+# an index on the country alone is ordered by rowid, which grows as event rows are saved.
+_RECENT_EVENTS = """
+CREATE INDEX event_countries_recent ON event_countries(country);
+"""
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "core tables", _CORE),
     Migration(
@@ -401,6 +408,9 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "episodes and toll fields of claims", _EPISODES),
     Migration(5, "live sources: feed state, seen URLs, failures", _SOURCES),
     Migration(6, "near-copy band keys: LSH buckets looked up in the store", _BANDS),
+    Migration(
+        7, "events of a country in the order saved, for episodes loaded on demand", _RECENT_EVENTS
+    ),
 ]
 
 

@@ -28,6 +28,7 @@ from sitrep.store.sources import SourcesMixin
 
 BUSY_TIMEOUT_MS = 5000
 FRAME_CACHE = 10_000  # parsed frames a Store keeps (a few KB each)
+CLAIM_CACHE = 20_000  # parsed claims a Store keeps
 
 
 class Page(TypedDict):
@@ -61,6 +62,7 @@ class Store(SourcesMixin, EpisodesMixin, BandsMixin):
         self._lock = threading.RLock()
         self._batched = False  # inside batch(): writes join its transaction
         self._frames: dict[str, EventFrame] = {}  # parsed frame rows, see _frame
+        self._claims: dict[str, SourcedClaim] = {}  # parsed claim rows, see _sourced_claim
         latest = migrations[-1].version if migrations else 0
         conn = _connect(self.path, readonly)
         try:
@@ -143,6 +145,7 @@ class Store(SourcesMixin, EpisodesMixin, BandsMixin):
                     yield
                 except BaseException:
                     self._frames.clear()  # frames read inside the batch are rolled back
+                    self._claims.clear()
                     raise
                 finally:
                     self._batched = False
@@ -273,13 +276,29 @@ class Store(SourcesMixin, EpisodesMixin, BandsMixin):
                         break
                 cursor.close()
             chosen = sorted(newest, key=newest.__getitem__, reverse=True)[:limit]
-            found = conn.execute(
-                "SELECT f.*, fe.event_id FROM frames f JOIN frame_events fe ON fe.frame_id = f.id"
-                " WHERE f.id IN (SELECT value FROM json_each(?))",
-                (rows.to_json(chosen),),
+            chosen_json = rows.to_json(chosen)
+            event_of = dict(
+                conn.execute(
+                    "SELECT frame_id, event_id FROM frame_events"
+                    " WHERE frame_id IN (SELECT value FROM json_each(?))",
+                    (chosen_json,),
+                ).fetchall()
             )
-            by_id = {row["id"]: (self._frame(row), row["event_id"]) for row in found}
-        return [by_id[frame_id] for frame_id in chosen if frame_id in by_id]
+            parsed = self._frames
+            missing = [frame_id for frame_id in event_of if frame_id not in parsed]
+            if missing:  # parse only the frames not parsed before (whole rows are costly)
+                for row in conn.execute(
+                    "SELECT * FROM frames WHERE id IN (SELECT value FROM json_each(?))",
+                    (rows.to_json(missing),),
+                ):
+                    self._frame(row)
+            found = {}
+            for frame_id in chosen:
+                event_id = event_of.get(frame_id)
+                if event_id is not None:
+                    frame = parsed.get(frame_id) or self._frame_by_id(conn, frame_id)
+                    found[frame_id] = (frame, event_id)
+        return list(found.values())
 
     def frames_of_event(self, event_id: str) -> list[EventFrame]:
         with self._reading() as conn:
@@ -300,6 +319,21 @@ class Store(SourcesMixin, EpisodesMixin, BandsMixin):
             frame = self._frames[row["id"]] = rows.frame_from_row(row)
         return frame
 
+    def _sourced_claim(self, row: sqlite3.Row) -> SourcedClaim:
+        """The claim of a row joined with its report. Neither changes once stored, so each
+        is parsed once (an event's claims are read again each time it grows); at most
+        CLAIM_CACHE are kept."""
+        claim = self._claims.get(row["id"])
+        if claim is None:
+            if len(self._claims) >= CLAIM_CACHE:
+                self._claims.clear()
+            claim = self._claims[row["id"]] = rows.sourced_claim_from_row(row)
+        return claim
+
+    def _frame_by_id(self, conn: sqlite3.Connection, frame_id: str) -> EventFrame:
+        row = conn.execute("SELECT * FROM frames WHERE id = ?", (frame_id,)).fetchone()
+        return self._frame(row)
+
     def event_of_frame(self, frame_id: str) -> str | None:
         """The event a frame is linked to (``None``: not linked)."""
         with self._reading() as conn:
@@ -311,7 +345,7 @@ class Store(SourcesMixin, EpisodesMixin, BandsMixin):
     def event_claims(self, event_id: str) -> list[SourcedClaim]:
         with self._reading() as conn:
             found = conn.execute(_EVENT_CLAIMS_SQL, (event_id,))
-            return [rows.sourced_claim_from_row(row) for row in found]
+            return [self._sourced_claim(row) for row in found]
 
     def iter_minhashes(self) -> Iterator[tuple[str, str | None, tuple[int, ...]]]:
         """(report id, original id, MinHash signature) of each report stored with a signature,

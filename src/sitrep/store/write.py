@@ -309,13 +309,21 @@ def save_event(conn: sqlite3.Connection, event: Event, stamp: str) -> None:
     ).fetchone()
     if missing:
         raise StoreError(f"event {event.id} cites report {missing[0]}, which is not stored")
-    assign(conn, [(frame_id, event.id) for frame_id in event.frame_ids], stamp)
+    frames_json = rows.to_json(list(event.frame_ids))
+    linked = dict(
+        conn.execute(
+            "SELECT frame_id, event_id FROM frame_events"
+            " WHERE frame_id IN (SELECT value FROM json_each(?))",
+            (frames_json,),
+        ).fetchall()
+    )
+    # frames linked to the event already are left alone (re-assigning them is a no-op)
+    assign(conn, [(f, event.id) for f in event.frame_ids if linked.get(f) != event.id], stamp)
 
     digest = _new_digest(conn, "events", event.id, event.to_dict())
     if digest is None:
         return
 
-    frames_json = rows.to_json(list(event.frame_ids))
     n_claims = conn.execute(
         "SELECT count(*) FROM claims WHERE frame_id IN (SELECT value FROM json_each(?))",
         (frames_json,),
