@@ -123,6 +123,32 @@ def snapshot(store: Store) -> dict[str, Any]:
     return found
 
 
+def _profiler_enabled() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
+def _malloc_trim() -> str | None:
+    import os
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def test_a_local_cluster_runs_its_workers_without_the_profiler(client) -> None:
+    import os
+
+    import dask
+
+    answers = client.run(_profiler_enabled)
+    assert answers and not any(answers.values())
+    # freed memory is not handed back after every batch (Dask's default lowers the threshold)
+    trims = client.run(_malloc_trim)
+    assert set(trims.values()) == {os.environ.get("MALLOC_TRIM_THRESHOLD_")}
+    # the setting is the cluster's, not left behind in this process
+    assert dask.config.get("distributed.worker.profile.enabled") is True
+
+
 def test_backfill_stores_what_ingest_stores(client, ingested, tmp_path: Path) -> None:
     from sitrep.backfill import backfill_reports
 
