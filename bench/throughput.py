@@ -10,7 +10,7 @@ is printed apart from what the faster rules save. The last line printed is
 
     python bench/throughput.py                       # examples + synthetic, ~200k words
     python bench/throughput.py --source synth --words 50000 --repeats 3
-    python bench/throughput.py --source ../shared/data/gvdb --raw-only
+    python bench/throughput.py --source gvdb                 # real news, ~200k words
     python bench/throughput.py --end-to-end                 # whole commands on GVDB
 
 ``--end-to-end`` times whole commands, each in a fresh process with its start-up: raw spaCy
@@ -111,6 +111,17 @@ def load_texts(source: str, words: int, seed: int) -> tuple[list[Report], str]:
         return examples + synthetic_until(words, seed, have), "examples + synthetic"
     if source == "synth":
         return synthetic_until(words, seed), "synthetic"
+    if source == "gvdb":  # real news: the GVDB articles in ../shared (dev, then test)
+        from corpus_eval import read_gvdb
+
+        if not GVDB_SPLITS.is_dir():
+            raise SystemExit(f"error: no GVDB corpus at {GVDB_SPLITS}")
+        articles = (
+            article.report
+            for split in ("dev", "test")
+            for article in read_gvdb(GVDB_SPLITS / f"{split}.tsv")
+        )
+        return take_words(list(articles), words), "GVDB"
     path = Path(source)
     if not path.exists():
         raise SystemExit(f"error: --source {source!r} is neither examples, synth nor a path")
@@ -312,8 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--source",
         default="examples",
-        help="examples (bundled examples topped up with synthetic reports), synth, or a "
-        "file/folder of reports (default: examples)",
+        help="examples (bundled examples topped up with synthetic reports), synth, gvdb (the "
+        "GVDB articles in ../shared), or a file/folder of reports (default: examples)",
     )
     parser.add_argument("--words", type=int, default=200_000, help="words to process")
     parser.add_argument("--batch-size", type=int, default=64)
