@@ -203,7 +203,7 @@ class ReportWriter:
         frames_of: dict[str, list[EventFrame]] = {}
         for event_id in sorted(touched):  # by id: events are saved in the same order every run
             frames = frames_of[event_id] = store.frames_of_event(event_id)
-            event = build_event(event_id, frames, store.event_claims(event_id), rule=self.rule)
+            event = rebuild_event(store, event_id, rule=self.rule, frames=frames)
             store.save_events([event])
             rebuilt.append(event)
         self.episodes.update(rebuilt, removed=emptied, flush=False, frames=frames_of)
@@ -376,11 +376,19 @@ class StoreBandIndex:
         return position if position is not None else sys.maxsize
 
 
-def rebuild_event(store: Store, event_id: str, *, rule: str = "conservative") -> Event:
-    """Recompute an event from its frames and claims (after a link or with another rule)."""
-    frames = store.frames_of_event(event_id)
+def rebuild_event(
+    store: Store,
+    event_id: str,
+    *,
+    rule: str = "conservative",
+    frames: Sequence[EventFrame] | None = None,
+) -> Event:
+    """Recompute an event from its frames and claims (after a link or with another rule);
+    ``frames``: the event's frames when the caller has just read them."""
+    if frames is None:
+        frames = store.frames_of_event(event_id)
     claims = store.event_claims(event_id)
-    return build_event(event_id, frames, claims, rule=rule)
+    return build_event(event_id, list(frames), claims, rule=rule)
 
 
 def ingest_paths(

