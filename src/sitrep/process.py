@@ -43,6 +43,7 @@ from sitrep.store import Store
 
 ProgressHook = Callable[[str, int], None]  # (what, how many) e.g. ("report", 1)
 WRITE_BATCH = 32  # reports stored per transaction: a crash loses at most this many
+WORKING_SET = 4096  # events a writer's linker and episode grouper hold between batches
 
 
 @dataclass
@@ -110,9 +111,11 @@ def ingest_reports(
     progress: ProgressHook | None = None,
     link_config: LinkConfig | None = None,
     episode_config: EpisodeConfig | None = None,
+    working_set: int | None = None,
 ) -> IngestSummary:
     """Extract, store, link and reconcile reports not yet in the store (``link_config``,
-    ``episode_config``: the linker's and the episode grouper's settings, defaults when None)."""
+    ``episode_config``: the linker's and the episode grouper's settings, defaults when None;
+    ``working_set``: events the writer holds in memory, ``WORKING_SET`` when None)."""
     summary = summary or IngestSummary()
     extractor = extractor or Extractor()
     writer = ReportWriter(
@@ -121,6 +124,7 @@ def ingest_reports(
         link_config=link_config,
         summary=summary,
         episode_config=episode_config,
+        working_set=working_set,
     )
 
     pending: list[Extraction] = []
@@ -141,7 +145,11 @@ def ingest_reports(
 class ReportWriter:
     """The one writer of a store: each extraction is checked for near-copies, stored, linked,
     and the events it touched are rebuilt. Every ingest path (``ingest_reports``, distributed
-    backfills) writes through it, in arrival order, so the same inputs give the same store."""
+    backfills) writes through it, in arrival order, so the same inputs give the same store.
+
+    Memory stays bounded however long the run: once the linker or the episode grouper holds
+    more than ``working_set`` events at the end of a batch, both let go of them (everything
+    is saved by then) and read back from the store the events later reports meet."""
 
     def __init__(
         self,
@@ -151,12 +159,14 @@ class ReportWriter:
         link_config: LinkConfig | None = None,
         summary: IngestSummary | None = None,
         episode_config: EpisodeConfig | None = None,
+        working_set: int | None = None,
     ) -> None:
         self.store = store
         self.rule = rule
         self.config = link_config or LinkConfig()
         self.summary = summary or IngestSummary()
-        index = StoreFrameIndex(store, config=self.config)
+        self.working_set = WORKING_SET if working_set is None else working_set
+        self.index = index = StoreFrameIndex(store, config=self.config)
         self.linker = Linker(index, config=self.config)
         self.duplicates = stored_duplicates(store)
         self.episodes = StoredEpisodes(
@@ -169,6 +179,7 @@ class ReportWriter:
         with self.store.batch():
             written = sum(self._write(extraction) for extraction in extractions)
             self.episodes.flush()
+            self._bound_memory()
             return written
 
     def write(self, extraction: Extraction) -> bool:
@@ -176,7 +187,16 @@ class ReportWriter:
         with self.store.batch():
             written = self._write(extraction)
             self.episodes.flush()
+            self._bound_memory()
             return written
+
+    def _bound_memory(self) -> None:
+        """Let go of the events held once there are more than ``working_set`` (after a
+        flush: the store has every one of them)."""
+        held = max(self.index.held(), self.episodes.grouper.held())
+        if held > self.working_set:
+            self.linker.forget()
+            self.episodes.forget()
 
     def _write(self, extraction: Extraction) -> bool:
         """``write`` without rebuilding the episodes touched (``StoredEpisodes.flush``)."""
@@ -263,6 +283,11 @@ class StoredEpisodes:
         if flush:
             self.flush()
         return {episode_id for episode_id in touched if grouper.exists(episode_id)}
+
+    def forget(self) -> None:
+        """Let go of the events and episodes held (call after ``flush``, when the store has
+        them all): they are read back from the store when next met."""
+        self.grouper.forget(StoreSketches(self.store, self.config))
 
     def flush(self) -> set[str]:
         """Delete the episodes merged away or emptied since the last flush and rebuild the

@@ -159,13 +159,17 @@ class EpisodeGrouper:
     ) -> None:
         self.config = config
         self.term_stats = term_stats or TermStats()
+        self._own_stats = term_stats is None
+        self.regrouped: list[tuple[str, str]] = []
+        """(from episode, to episode) each time two episodes merged; the first is gone."""
+        self._start(source)
+
+    def _start(self, source: SketchSource | None) -> None:
+        """Hold nothing yet: what ``source`` has is read when first met."""
         self._source = source
         self._warmed: set[tuple[str, Any]] = set()  # buckets read from the source
         self._met: set[str] = set()  # episodes read from the source or made since
         self._born_offset = source.first_born() if source is not None else 0
-        self._own_stats = term_stats is None
-        self.regrouped: list[tuple[str, str]] = []
-        """(from episode, to episode) each time two episodes merged; the first is gone."""
         self._sketches: dict[str, EventSketch] = {}
         self._episode_of: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}  # episode id -> event ids, in order joined
@@ -182,6 +186,18 @@ class EpisodeGrouper:
 
     def __len__(self) -> int:
         return len(self._members)
+
+    def held(self) -> int:
+        """How many events the grouper holds (its own and those read from its source)."""
+        return len(self._sketches)
+
+    def forget(self, source: SketchSource) -> None:
+        """Drop every event and episode held, once ``source`` has them all (saved, with
+        their creation order): they are read back when next met, as by a grouper opened
+        on ``source`` anew. The term statistics are kept."""
+        if self.regrouped:
+            raise ValueError("take_regrouped() before forget(): merges not yet saved")
+        self._start(source)
 
     # --- reads ----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
@@ -109,6 +109,10 @@ class EventDates:
     def forget(self, event_id: str) -> None:
         self._core.pop(event_id, None)
         self._loose.pop(event_id, None)
+
+    def __len__(self) -> int:
+        """How many events have dates here (at least)."""
+        return max(len(self._core), len(self._loose))
 
 
 def recount_event(
@@ -275,21 +279,42 @@ class StoreFrameIndex:
     The store can only be asked by date, so a frame with no date of its own also looks at the
     frames of its countries linked earlier in this session. Term statistics are learned from
     the frames added and the candidates read in this session.
+
+    What it holds of events (dates, term centroids) is a cache of the store: ``forget`` drops
+    it, and an event is read back from its stored frames when next met, so a long run can keep
+    its memory bounded.
     """
+
+    RECENT_REPORTS = 64  # reports whose frames are kept for the next frames of the same report
 
     def __init__(self, store: Any, *, config: LinkConfig | None = None) -> None:
         self.store = store
         self.config = config or LinkConfig()
         self.term_stats = TermStats()
-        self._by_report: dict[str, list[tuple[EventFrame, str]]] = {}
+        self._by_report: OrderedDict[str, list[tuple[EventFrame, str]]] = OrderedDict()
         self._recent: dict[str, deque[tuple[EventFrame, str]]] = {}
         self._dates = EventDates()
         self._dates_read: set[str] = set()
         self._centroids: dict[str, EventTerms] = {}
         self._in_centroid: set[str] = set()  # frame ids already counted in a centroid
 
+    def held(self) -> int:
+        """How many events the index holds dates or a term centroid of."""
+        return max(len(self._centroids), len(self._dates_read), len(self._dates))
+
+    def forget(self) -> None:
+        """Drop what is held of events (their dates and term centroids, read back from the
+        store when next needed). The term statistics and the bounded recent frames of each
+        country are kept."""
+        self._by_report.clear()
+        self._dates = EventDates()
+        self._dates_read.clear()
+        self._centroids.clear()
+        self._in_centroid.clear()
+
     def _read_event(self, event_id: str) -> None:
-        """Dates and term centroid of an event linked in an earlier session, read once."""
+        """Dates and term centroid of an event linked earlier (in an earlier session, or
+        before ``forget``), read once."""
         if event_id in self._dates_read:
             return
         self._dates_read.add(event_id)
@@ -363,7 +388,12 @@ class StoreFrameIndex:
 
     def add(self, frame: EventFrame, event_id: str) -> None:
         self.store.assign_frames([(frame.id, event_id)])
-        self._by_report.setdefault(frame.report_id, []).append((frame, event_id))
+        linked = self._by_report.get(frame.report_id)
+        if linked is None:
+            linked = self._by_report[frame.report_id] = []
+            while len(self._by_report) > self.RECENT_REPORTS:
+                self._by_report.popitem(last=False)
+        linked.append((frame, event_id))
         for country in sorted(frame.countries)[: self.config.max_countries]:
             recent = self._recent.get(country)
             if recent is None:

@@ -50,7 +50,7 @@ from sitrep.link.terms import _WEIGHTED_COPY, EventTerms, Vector, cosine
 from sitrep.models import Actor, EventFrame, Place, content_id
 
 DEFAULT_LINK_CONFIG = LinkConfig()
-_WHEREABOUTS_CACHE = 20_000  # frames whose whereabouts a linker keeps
+_WHEREABOUTS_CACHE = 8192  # frames whose whereabouts a linker keeps
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,14 @@ class Linker:
                 if moved is not None and frame.id in moved[0]:
                     return moved[1]
         return event_id
+
+    def forget(self) -> None:
+        """Drop the per-event counts held (recounted from the index when next needed) and
+        what the index holds of events, when it can read them back (``StoreFrameIndex``)."""
+        self._reports.clear()
+        forget = getattr(self.index, "forget", None)
+        if forget is not None:
+            forget()
 
     def event_of(self, frame_id: str) -> str | None:
         """The event a linked frame belongs to now (a split may have moved it)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter, OrderedDict
@@ -19,13 +20,63 @@ _SMALL = 64
 _LOGS = (0.0, *(math.log(n) for n in range(1, _SMALL)))  # log of small term counts
 
 
-class TermStats:
-    """Document frequencies of terms over the reports seen (each report counted once)."""
+class SeenIds:
+    """Which ids were seen, in bounded memory: a set of the first ``exact`` ids, then a Bloom
+    filter of ``bits`` bits and ``hashes`` hash functions holding them all (8 MiB by
+    default). No false negatives; once past ``exact``, rare false positives (about 1 in 10**9
+    after 200,000 ids, 2 in 10**6 after a million, 4 in 100 after ten million): a use that
+    counts each id once may, that rarely, skip one."""
 
-    def __init__(self, *, cache_size: int = 20_000) -> None:
+    def __init__(self, *, exact: int = 100_000, bits: int = 1 << 26, hashes: int = 5) -> None:
+        self._exact: set[str] | None = set()
+        self._limit = exact
+        self._size = bits
+        self._hashes = hashes
+        self._bits = bytearray()
+
+    def add(self, key: str) -> bool:
+        """Record ``key``; whether it was (probably) seen before."""
+        exact = self._exact
+        if exact is None:
+            return self._filter(key)
+        if key in exact:
+            return True
+        exact.add(key)
+        if len(exact) > self._limit:
+            self._bits = bytearray(self._size // 8)
+            for known in exact:
+                self._filter(known)
+            self._exact = None
+        return False
+
+    def _filter(self, key: str) -> bool:
+        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
+        first = int.from_bytes(digest[:8], "little")
+        step = int.from_bytes(digest[8:], "little") | 1
+        bits, size, seen = self._bits, self._size, True
+        for i in range(self._hashes):
+            position = (first + i * step) % size
+            byte, mask = position >> 3, 1 << (position & 7)
+            if not bits[byte] & mask:
+                seen = False
+                bits[byte] |= mask
+        return seen
+
+
+MAX_TERMS = 200_000
+"""Terms whose document frequency ``TermStats`` keeps: past it the rarest are dropped (a
+dropped term counts as unseen until met again), so memory does not grow with a long run."""
+
+
+class TermStats:
+    """Document frequencies of terms over the reports seen (each report counted once), in
+    bounded memory (``SeenIds``, ``max_terms``)."""
+
+    def __init__(self, *, cache_size: int = 8192, max_terms: int = MAX_TERMS) -> None:
         self.documents = 0
         self.df: Counter[str] = Counter()
-        self._reports: set[str] = set()
+        self.max_terms = max_terms
+        self._reports = SeenIds()
         self._vectors: OrderedDict[str, tuple[int, Vector]] = OrderedDict()
         self._cache_size = cache_size
         # idf by document frequency, for the current number of reports: a term's idf depends
@@ -39,11 +90,20 @@ class TermStats:
         self._epoch_documents = 0  # the number of reports _epoch is for
 
     def observe(self, frame: EventFrame) -> None:
-        if frame.report_id in self._reports:
+        if self._reports.add(frame.report_id):
             return
-        self._reports.add(frame.report_id)
         self.documents += 1
         self.df.update(set(frame.terms))
+        if len(self.df) > self.max_terms:
+            self._drop_rare_terms()
+
+    def _drop_rare_terms(self) -> None:
+        """Keep at most half of ``max_terms``: drop the terms seen in one report, then in
+        two, and so on (lossy counting: a term met again restarts from its new reports)."""
+        floor = 0
+        while len(self.df) > self.max_terms // 2:
+            floor += 1
+            self.df = Counter({t: n for t, n in self.df.items() if n > floor})
 
     def idf(self, term: str) -> float:
         return self.idfs((term,))[0]

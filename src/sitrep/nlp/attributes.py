@@ -16,6 +16,12 @@ picks the token of the matched span that is changed.
 and is kept per process, so the Python rule work (and spaCy's base-form check, which its own cache
 does not cover) runs once per distinct word form.
 
+Both hold up inside spaCy memory zones (``Language.memory_zone``), whose strings are freed when
+the zone ends: a string's hash depends on the string alone, so the tables may be keyed by the
+hashes of words seen in an earlier zone; what they give a token are the hashes of the patterns'
+own strings (added when the pipeline is built, never freed) or, for lemmas, the lemma as a Python
+string, added to the Doc's string store again each time it is used.
+
 ``use_table_rules(nlp)`` swaps both into a loaded pipeline under their stock names.
 """
 
@@ -445,12 +451,14 @@ class AttributeTable:
 
 
 class CachedLemmatizer:
-    """The model's lemmatizer with a per-process table (orth, pos, morph) → lemma."""
+    """The model's lemmatizer with a per-process table (orth, pos, morph) → lemma. The lemma is
+    kept as a string, not a hash: the string may have been added inside a memory zone and freed
+    since."""
 
     def __init__(self, name: str = "lemmatizer") -> None:
         self.name = name
         self.stock: Lemmatizer | None = None
-        self._lemmas: dict[tuple[int, int, int], int] = {}
+        self._lemmas: dict[tuple[int, int, int], str] = {}
         self._tables: dict[str, PosTables] = {}
 
     def take_over(self, stock: Lemmatizer) -> None:
@@ -473,7 +481,7 @@ class CachedLemmatizer:
         if len(lemmas) >= LEMMA_CACHE_MAX:
             lemmas.clear()
         overwrite = stock.overwrite
-        strings = doc.vocab.strings
+        add = doc.vocab.strings.add
         column = []
         for i, (orth, pos, morph, lemma) in enumerate(
             doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()
@@ -484,10 +492,10 @@ class CachedLemmatizer:
             key = (orth, pos, morph)
             found = lemmas.get(key)
             if found is None:
-                found = strings.add(self.lemmatize(doc[i])[0])
+                found = self.lemmatize(doc[i])[0]
                 if pos:  # no POS: spaCy warns on every such token, so it is not skipped
                     lemmas[key] = found
-            column.append(found)
+            column.append(add(found))
         doc.from_array([LEMMA], np.asarray(column, dtype=np.uint64))
         return doc
 

