@@ -30,6 +30,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from sitrep.heap import trim_heap
 from sitrep.knowledge import Catalog, Lexicon, default_lexicon, default_seats, load_catalog
 from sitrep.models import (
     Actor,
@@ -879,16 +880,20 @@ class Extractor:
         """One batch of reports, parsed inside a spaCy memory zone once the first
         ``WARM_REPORTS`` are done: the words and strings it adds to the vocabulary are freed
         when it ends, so memory does not grow with the number of reports. Only Extractions
-        (plain Python values) leave the zone."""
+        (plain Python values) leave the zone. The heap's free pages then go back to the system
+        (``heap.trim_heap``)."""
         nlp = self.nlp
         k = knowledge_for(self.knowledge_key)
         if self._warmed < WARM_REPORTS:
             # spaCy fills its tokenizer cache only outside a zone: the first reports fill it
             # with the common words, once.
             self._warmed += len(batch)
-            return [to_extraction(doc, report, k) for doc, report in self._docs(batch)]
-        with nlp.memory_zone():
-            return [to_extraction(doc, report, k) for doc, report in self._docs(batch)]
+            extractions = [to_extraction(doc, report, k) for doc, report in self._docs(batch)]
+        else:
+            with nlp.memory_zone():
+                extractions = [to_extraction(doc, report, k) for doc, report in self._docs(batch)]
+        trim_heap()
+        return extractions
 
     def _extract_in_workers(self, reports: Iterable[Report]) -> Iterator[Extraction]:
         context = multiprocessing.get_context("spawn")
