@@ -282,7 +282,8 @@ def _finish(summary: Any, stats: dict[str, Any], db: Path, *, skipped: int) -> N
     """The closing lines of an ingest or backfill; exit 1 when some input was unreadable."""
     err.print(
         f"{summary.added} added, {summary.unchanged} unchanged, {summary.duplicates} near-copies, "
-        f"{summary.claims} claims, {summary.quotes} quotes, {len(summary.events)} events touched; "
+        f"{summary.claims} claims, {summary.quotes} quotes, "
+        f"{summary.events_touched} events touched; "
         f"store {db}: {stats.get('reports', 0)} reports, {stats.get('claims', 0)} claims, "
         f"{stats.get('events', 0)} events",
         highlight=False,

@@ -29,6 +29,7 @@ from sitrep.link import (
     build_episode,
     build_event,
 )
+from sitrep.link.terms import SeenIds
 from sitrep.models import (
     Episode,
     Event,
@@ -55,8 +56,22 @@ class IngestSummary:
     duplicates: int = 0
     claims: int = 0
     quotes: int = 0
-    events: set[str] = field(default_factory=set)
+    events_touched: int = 0  # events made or changed, each counted once
     errors: list[IngestError] = field(default_factory=list)
+    _events_seen: SeenIds = field(default_factory=SeenIds, repr=False, compare=False)
+
+    def touch_events(self, event_ids: Iterable[str]) -> None:
+        """Count events made or changed (each once, in memory that does not grow with the
+        run: ``SeenIds``)."""
+        for event_id in event_ids:
+            if not self._events_seen.add(event_id):
+                self.events_touched += 1
+
+    def drop_events(self, event_ids: Iterable[str]) -> None:
+        """Events merged away: no longer counted."""
+        for event_id in event_ids:
+            if self._events_seen.add(event_id):
+                self.events_touched -= 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,7 +80,7 @@ class IngestSummary:
             "duplicates": self.duplicates,
             "claims": self.claims,
             "quotes": self.quotes,
-            "events_touched": len(self.events),
+            "events_touched": self.events_touched,
             "errors": [str(e) for e in self.errors],
         }
 
@@ -218,7 +233,7 @@ class ReportWriter:
         if emptied:
             store.delete_events(emptied)
         touched -= emptied
-        summary.events -= emptied
+        summary.drop_events(emptied)
         rebuilt = []
         frames_of: dict[str, list[EventFrame]] = {}
         for event_id in sorted(touched):  # by id: events are saved in the same order every run
@@ -230,7 +245,7 @@ class ReportWriter:
         summary.added += 1
         summary.claims += len(extraction.claims)
         summary.quotes += len(extraction.quotes)
-        summary.events |= touched
+        summary.touch_events(sorted(touched))
         return True
 
 
