@@ -68,19 +68,23 @@ def sample(
     """Run ``argv`` to its end; every ``every`` seconds, its resident memory and ``done``."""
     import psutil  # installed with dask[distributed]
 
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    process = psutil.Process(child.pid)
-    started, samples = time.perf_counter(), []
-    while child.poll() is None:
-        try:
-            rss = process.memory_info().rss / (1024 * 1024)
-        except psutil.Error:
-            break
-        samples.append((time.perf_counter() - started, done(child), rss))
-        time.sleep(every)
-    _, err = child.communicate()
-    if child.returncode != 0:
-        raise SystemExit(f"error: {argv[0]} failed ({child.returncode}): {err.strip()[-400:]}")
+    # stderr to a file: a pipe nobody reads until the end could fill and stall the child
+    with tempfile.TemporaryFile("w+") as errors:
+        child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, text=True)
+        process = psutil.Process(child.pid)
+        started, samples = time.perf_counter(), []
+        while child.poll() is None:
+            try:
+                rss = process.memory_info().rss / (1024 * 1024)
+            except psutil.Error:
+                break
+            samples.append((time.perf_counter() - started, done(child), rss))
+            time.sleep(every)
+        child.communicate()
+        if child.returncode != 0:
+            errors.seek(0)
+            message = errors.read().strip()[-400:]
+            raise SystemExit(f"error: {argv[0]} failed ({child.returncode}): {message}")
     return samples
 
 

@@ -3,25 +3,18 @@ from the store, and the term statistics keep a fixed size."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+import bench_scripts
 from sitrep.link import EpisodeGrouper, EventSketch
 from sitrep.link.terms import SeenIds, TermStats
 from sitrep.models import Extraction
 from sitrep.process import ReportWriter
 from sitrep.store import Store
 
-_SPEC = importlib.util.spec_from_file_location(
-    "synth", Path(__file__).resolve().parents[1] / "bench" / "synth.py"
-)
-assert _SPEC and _SPEC.loader
-synth = importlib.util.module_from_spec(_SPEC)
-sys.modules.setdefault("synth", synth)
-_SPEC.loader.exec_module(synth)
+synth = bench_scripts.load("synth")
 
 
 class _Terms:

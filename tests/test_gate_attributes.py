@@ -8,8 +8,6 @@ WikiEvents. Skipped when ../shared is absent.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,17 +16,12 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
+import bench_scripts
 from sitrep.ingest import read_reports
 from sitrep.nlp.attributes import AttributeTable, CachedLemmatizer
 from sitrep.nlp.pipeline import build_nlp, reflow
 
-_SPEC = importlib.util.spec_from_file_location(
-    "corpus_eval", Path(__file__).resolve().parents[1] / "bench" / "corpus_eval.py"
-)
-assert _SPEC and _SPEC.loader
-corpus_eval = importlib.util.module_from_spec(_SPEC)
-sys.modules.setdefault("corpus_eval", corpus_eval)
-_SPEC.loader.exec_module(corpus_eval)
+corpus_eval = bench_scripts.load("corpus_eval")
 
 pytestmark = pytest.mark.gate
 

@@ -8,20 +8,14 @@ them to get green.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-_SPEC = importlib.util.spec_from_file_location(
-    "corpus_eval", Path(__file__).resolve().parents[1] / "bench" / "corpus_eval.py"
-)
-assert _SPEC and _SPEC.loader
-corpus_eval = importlib.util.module_from_spec(_SPEC)
-sys.modules["corpus_eval"] = corpus_eval
-_SPEC.loader.exec_module(corpus_eval)
+import bench_scripts
+
+corpus_eval = bench_scripts.load("corpus_eval")
 
 pytestmark = pytest.mark.gate
 

@@ -8,14 +8,13 @@ reports it skips is printed (these corpora are all about violence, so it is near
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import bench_scripts
 from sitrep.ingest import read_reports
 from sitrep.ingest.relevance import RelevanceFilter
 from sitrep.models import Report
@@ -24,15 +23,7 @@ pytestmark = pytest.mark.gate
 
 
 def _corpus_eval():
-    if "corpus_eval" in sys.modules:
-        return sys.modules["corpus_eval"]
-    path = Path(__file__).resolve().parents[1] / "bench" / "corpus_eval.py"
-    spec = importlib.util.spec_from_file_location("corpus_eval", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["corpus_eval"] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_scripts.load("corpus_eval")
 
 
 def _annotated(shared: Path, gold: str, folder: str) -> Iterator[tuple[Report, bool]]:

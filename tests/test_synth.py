@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from difflib import SequenceMatcher
-from pathlib import Path
 
 import pytest
 
-_SPEC = importlib.util.spec_from_file_location(
-    "synth", Path(__file__).resolve().parents[1] / "bench" / "synth.py"
-)
-assert _SPEC and _SPEC.loader
-synth = importlib.util.module_from_spec(_SPEC)
-sys.modules["synth"] = synth
-_SPEC.loader.exec_module(synth)
+import bench_scripts
+
+synth = bench_scripts.load("synth")
 
 HEADER = re.compile(r"\Adate (\d{4}-\d{2}-\d{2})\noutlet: ([^\n]+)\n\n")
 

@@ -210,6 +210,7 @@ class ReportWriter:
         flush: the store has every one of them)."""
         held = max(self.index.held(), self.episodes.grouper.held())
         if held > self.working_set:
+            self.index.forget()
             self.linker.forget()
             self.episodes.forget()
 

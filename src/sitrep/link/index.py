@@ -111,8 +111,9 @@ class EventDates:
         self._loose.pop(event_id, None)
 
     def __len__(self) -> int:
-        """How many events have dates here (at least)."""
-        return max(len(self._core), len(self._loose))
+        """How many events have dates here (a frame's own dates are also its reference span,
+        so every event in ``_core`` is in ``_loose``)."""
+        return len(self._loose)
 
 
 def recount_event(

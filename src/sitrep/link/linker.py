@@ -152,12 +152,9 @@ class Linker:
         return event_id
 
     def forget(self) -> None:
-        """Drop the per-event counts held (recounted from the index when next needed) and
-        what the index holds of events, when it can read them back (``StoreFrameIndex``)."""
+        """Drop the per-event report counts held (recounted from the index when next
+        needed)."""
         self._reports.clear()
-        forget = getattr(self.index, "forget", None)
-        if forget is not None:
-            forget()
 
     def event_of(self, frame_id: str) -> str | None:
         """The event a linked frame belongs to now (a split may have moved it)."""

@@ -20,6 +20,7 @@ import multiprocessing
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -847,7 +848,7 @@ class Extractor:
         self.batch_size = batch_size
         self.model = model
         self._nlp: Language | None = None
-        self._warmed = 0  # reports parsed outside a memory zone
+        self._warmed = 0  # reports parsed (the first WARM_REPORTS outside a memory zone)
 
     @property
     def nlp(self) -> Language:
@@ -882,16 +883,13 @@ class Extractor:
         when it ends, so memory does not grow with the number of reports. Only Extractions
         (plain Python values) leave the zone. The heap's free pages then go back to the system
         (``heap.trim_heap``)."""
-        nlp = self.nlp
         k = knowledge_for(self.knowledge_key)
-        if self._warmed < WARM_REPORTS:
-            # spaCy fills its tokenizer cache only outside a zone: the first reports fill it
-            # with the common words, once.
-            self._warmed += len(batch)
+        # spaCy fills its tokenizer cache only outside a zone: the first reports fill it with
+        # the common words, once.
+        zone = self.nlp.memory_zone() if self._warmed >= WARM_REPORTS else nullcontext()
+        self._warmed += len(batch)
+        with zone:
             extractions = [to_extraction(doc, report, k) for doc, report in self._docs(batch)]
-        else:
-            with nlp.memory_zone():
-                extractions = [to_extraction(doc, report, k) for doc, report in self._docs(batch)]
         trim_heap()
         return extractions
 
